@@ -1,0 +1,44 @@
+# make run  - install, migrate, load demo data, start web + worker + beat on http://127.0.0.1:8000
+# make test - install and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install system-deps migrate seed lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+# WeasyPrint needs Pango (and HarfBuzz) from the system.
+system-deps:
+	@if ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' && ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing the system libraries WeasyPrint needs (Pango, HarfBuzz, fonts) with apt-get..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
+	else \
+		echo "WeasyPrint needs Pango: install libpango-1.0-0 and libpangoft2-1.0-0 (as root: apt-get install libpango-1.0-0 libpangoft2-1.0-0)."; exit 1; \
+	fi
+
+run: install
+	@DEBUG=1 $(BIN)/python manage.py migrate --no-input -v0
+	@DEBUG=1 $(BIN)/python manage.py seed_demo
+	@DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m trustcentre.lib.devserver
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,101 @@
+"""Shared fixtures: users in each role, two customer organisations and a prospect."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from trustcentre.accounts.models import Membership, Organisation, User
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email, *, roles=(), password=PASSWORD, **extra):
+    user = User.objects.create_user(email=email, password=password, **extra)
+    for role in roles:
+        group, _ = Group.objects.get_or_create(name=role)
+        user.groups.add(group)
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def make_organisation(slug, *, kind=Organisation.Kind.CUSTOMER, domains=(), **extra):
+    return Organisation.objects.create(
+        name=slug.replace("-", " ").title(), slug=slug, kind=kind, email_domains=list(domains), **extra
+    )
+
+
+def add_member(user, organisation, role=Membership.Role.MEMBER):
+    return Membership.objects.create(user=user, organisation=organisation, role=role)
+
+
+@pytest.fixture
+def org_a(db):
+    return make_organisation("acme", domains=["acme.test"])
+
+
+@pytest.fixture
+def org_b(db):
+    return make_organisation("globex", domains=["globex.test"])
+
+
+@pytest.fixture
+def prospect_org(db):
+    return make_organisation("initech", kind=Organisation.Kind.PROSPECT, domains=["initech.test"])
+
+
+@pytest.fixture
+def admin_a(org_a):
+    user = make_user("admin@acme.test", full_name="Ada Admin")
+    add_member(user, org_a, Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def member_a(org_a):
+    user = make_user("member@acme.test", full_name="Max Member")
+    add_member(user, org_a)
+    return user
+
+
+@pytest.fixture
+def admin_b(org_b):
+    user = make_user("admin@globex.test", full_name="Bea Admin")
+    add_member(user, org_b, Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def legal_user(db):
+    return make_user("legal@provider.test", roles=["legal"])
+
+
+@pytest.fixture
+def dpo_user(db):
+    return make_user("dpo@provider.test", roles=["dpo"])
+
+
+@pytest.fixture
+def trust_admin_user(db):
+    return make_user("trust@provider.test", roles=["trust_admin"])
+
+
+def login_with_second_factor(client, user):
+    """Sign in and verify a confirmed TOTP device, as a staff member would."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Authenticator", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture
+def staff_client(client, legal_user):
+    login_with_second_factor(client, legal_user)
+    return client

@@ -1,0 +1,56 @@
+"""Permission predicates for accounts and organisations, and the decorators built on them."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from trustcentre.accounts.models import Membership, Organisation
+
+
+def is_staff_member(user) -> bool:
+    return user.is_authenticated and user.needs_second_factor
+
+
+def has_staff_role(user, role: str) -> bool:
+    return user.is_authenticated and (user.is_superuser or role in user.staff_roles)
+
+
+def membership_for(user, organisation: Organisation) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, organisation=organisation).first()
+
+
+def is_organisation_admin(user, organisation: Organisation) -> bool:
+    membership = membership_for(user, organisation)
+    return membership is not None and membership.is_admin
+
+
+def staff_required(view):
+    """Signed-in staff only. The second factor itself is enforced by StaffSecondFactorMiddleware."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_role_required(*roles: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not any(has_staff_role(request.user, role) for role in roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return staff_required(wrapper)
+
+    return decorator

@@ -1,0 +1,1 @@
+"""Reactions to django-allauth's signals; each one calls a service."""

@@ -1,0 +1,7 @@
+"""The /api/v1/ router: each app's API is included here."""
+
+from django.urls import path
+
+app_name = "api"
+
+urlpatterns: list = []

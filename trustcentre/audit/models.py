@@ -1,0 +1,64 @@
+"""The append-only, hash-chained audit log."""
+
+import hashlib
+import json
+import uuid
+from datetime import UTC
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField(_("sequence"), unique=True, editable=False)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(
+        _("actor"), max_length=200, blank=True,
+        help_text=_("Who acted when it was not a signed-in user: 'system', 'api-key:<prefix>'."),
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("audit event")
+
+    def __str__(self):
+        return f"#{self.seq} {self.action}"
+
+    def canonical_payload(self) -> dict:
+        """Exactly what the hash covers; stable across databases and Python versions."""
+        return {
+            "seq": self.seq,
+            "id": str(self.public_id),
+            "occurred_at": self.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "organisation_id": self.organisation_id,
+            "ip_address": self.ip_address,
+            "details": json.loads(json.dumps(self.details, cls=DjangoJSONEncoder)),
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(self.canonical_payload(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256((self.previous_hash + canonical).encode()).hexdigest()

@@ -1,0 +1,74 @@
+"""The public home, the signed-in homes for portal and staff, and the health check."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from kombu import Connection
+
+from trustcentre.accounts.permissions import staff_required
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(request, "pages/home.html")
+
+
+@login_required
+def after_login(request):
+    if request.user.needs_second_factor:
+        return redirect("pages:staff_home")
+    return redirect("pages:portal_home")
+
+
+@never_cache
+@login_required
+def portal_home(request):
+    memberships = request.user.memberships.select_related("organisation")
+    return render(request, "pages/portal_home.html", {"memberships": list(memberships)})
+
+
+@never_cache
+@staff_required
+def staff_home(request):
+    return render(request, "pages/staff_home.html")
+
+
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("health check: database did not answer")
+        return False
+
+
+def _broker_answers() -> bool:
+    try:
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            connect_timeout=2,
+        ) as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        logger.exception("health check: broker did not answer")
+        return False
+
+
+@never_cache
+def healthz(request):
+    checks = {"database": _database_answers(), "broker": _broker_answers()}
+    healthy = all(checks.values())
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {name: "ok" if answered else "failed" for name, answered in checks.items()},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
