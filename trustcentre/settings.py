@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "trustcentre.lib.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "trustcentre.lib.headers.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -268,6 +269,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 JOB_HEARTBEAT_TIMEOUT = read_int("JOB_HEARTBEAT_TIMEOUT", 300)
 JOB_MAX_ATTEMPTS = read_int("JOB_MAX_ATTEMPTS", 3)
+# Outbox delivery: retries back off exponentially (with jitter) from the base to the cap; a row
+# left in "sending" longer than the timeout belonged to a worker that died and is retried.
+OUTBOX_MAX_ATTEMPTS = read_int("OUTBOX_MAX_ATTEMPTS", 10)
+OUTBOX_RETRY_BASE_SECONDS = read_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = read_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+OUTBOX_SENDING_TIMEOUT = read_int("OUTBOX_SENDING_TIMEOUT", 300)
 
 # REST API
 REST_FRAMEWORK = {

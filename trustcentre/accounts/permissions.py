@@ -54,3 +54,28 @@ def staff_role_required(*roles: str):
         return staff_required(wrapper)
 
     return decorator
+
+
+# Who may do what to an organisation's people (SECURITY-TESTS row 13). The same table is the
+# permission matrix in tests/accounts/test_organisation_permissions.py.
+#
+# | action                                   | member | its admin | legal, trust_admin | other org |
+# |------------------------------------------|--------|-----------|--------------------|-----------|
+# | see the organisation page and members    | yes    | yes       | yes (staff pages)  | 404       |
+# | invite, revoke invitations               | 403    | yes       | yes (staff pages)  | 404       |
+# | remove members, change roles             | 403    | yes       | yes (staff pages)  | 404       |
+# | edit kind, domains, domain join, contract| 403    | 403       | yes                | 404       |
+ORGANISATION_STAFF_ROLES = ("legal", "trust_admin")
+
+
+def is_organisation_staff(user) -> bool:
+    """Legal and trust admins look after customers' organisations on the staff pages."""
+    return any(has_staff_role(user, role) for role in ORGANISATION_STAFF_ROLES)
+
+
+def can_manage_members(user, organisation: Organisation) -> bool:
+    return is_organisation_admin(user, organisation) or is_organisation_staff(user)
+
+
+def can_edit_organisation(user) -> bool:
+    return is_organisation_staff(user)

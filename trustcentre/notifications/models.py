@@ -8,6 +8,37 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+# Emails whose body is a credential in itself (a password-reset link, a sign-in code). The portal
+# lists them but keeps the body in the mailbox: whoever holds a session must not be able to turn
+# it into the password.
+CREDENTIAL_CAUSE_PREFIXES = (
+    "allauth:account/email/password_reset",
+    "allauth:account/email/login_code",
+    "allauth:account/email/email_confirmation",
+    "allauth:account/email/unknown_account",
+    "allauth:account/email/account_already_exists",
+)
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Messages addressed to this user: linked to the account, or sent to one of its verified
+        addresses (an address the user has not proven is not theirs to read)."""
+        if not user.is_authenticated:
+            return self.none()
+        from allauth.account.models import EmailAddress
+
+        addressed = models.Q(recipient=user)
+        verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+        for address in verified:
+            addressed |= models.Q(to_email__iexact=address)
+        return self.filter(addressed)
+
+    def due(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+
+
 class OutboxMessage(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -40,6 +71,8 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = OutboxMessageQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("outbox message")
@@ -55,3 +88,43 @@ class OutboxMessage(models.Model):
         """Stable across retries, so a resend after a crash is recognisably the same message."""
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
         return f"<{self.public_id}@{domain}>"
+
+    @property
+    def carries_credential(self) -> bool:
+        return self.cause.startswith(CREDENTIAL_CAUSE_PREFIXES)
+
+
+class DeliveryAttempt(models.Model):
+    """One try at handing a message to the mail server, so retries and their delays are visible."""
+
+    class Outcome(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SENT = "sent", _("Sent")
+        DEFERRED = "deferred", _("Deferred, will retry")
+        FAILED = "failed", _("Failed, gave up")
+        ABANDONED = "abandoned", _("Abandoned, outcome unknown")
+
+    message = models.ForeignKey(
+        OutboxMessage, on_delete=models.CASCADE, related_name="delivery_attempts"
+    )
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.IN_PROGRESS
+    )
+    error = models.TextField(_("error"), blank=True)
+    retry_at = models.DateTimeField(
+        _("next try at"),
+        null=True,
+        blank=True,
+        help_text=_("When the message was due again after this attempt."),
+    )
+
+    class Meta:
+        ordering = ["message", "number"]
+        verbose_name = _("delivery attempt")
+        indexes = [models.Index(fields=["message", "number"], name="delivery_attempt_message_no")]
+
+    def __str__(self):
+        return f"{self.message_id} #{self.number} {self.outcome}"
