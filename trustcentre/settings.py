@@ -242,7 +242,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": read_int("CELERY_VISIBI
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_folder = str(VAR_DIR / "broker")
     CELERY_BROKER_TRANSPORT_OPTIONS.update(
-        data_folder_in=_broker_folder, data_folder_out=_broker_folder, store_processed=False
+        data_folder_in=_broker_folder,
+        data_folder_out=_broker_folder,
+        control_folder=str(VAR_DIR / "broker-control"),
+        store_processed=False,
     )
 CELERY_TASK_ALWAYS_EAGER = read_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
