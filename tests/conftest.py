@@ -9,6 +9,17 @@ from trustcentre.accounts.models import Membership, Organisation, User
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters (allauth's, the second-factor attempts) live in the cache; a test
+    must not inherit another test's failed attempts."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def make_user(email, *, roles=(), password=PASSWORD, **extra):
     user = User.objects.create_user(email=email, password=password, **extra)
     for role in roles:

@@ -1,7 +1,9 @@
 """The /api/v1/ router: each app's API is included here."""
 
-from django.urls import path
+from django.urls import include, path
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("trustcentre.accounts.api")),
+]

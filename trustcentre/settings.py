@@ -293,7 +293,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "trustcentre.lib.api.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "trustcentre.lib.api.problem_details_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's AutoSchema, also documenting the problem+json error responses.
+    "DEFAULT_SCHEMA_CLASS": "trustcentre.lib.api_schema.ProblemDetailsAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "NUM_PROXIES": read_int("NUM_PROXIES", 0),
@@ -309,6 +310,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # No validator badge: Swagger UI would send the schema's address to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # Logging: JSON lines in production, with the request id on every line.

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from trustcentre.lib.api_docs import ApiDocsView
 from trustcentre.pages.views import healthz
 
 # The admin signs in through allauth (rate limits, MFA), never through its own form.
@@ -13,10 +14,26 @@ admin.site.site_header = f"{settings.PROVIDER_NAME} Trust Centre administration"
 urlpatterns = [
     path("", include("trustcentre.pages.urls")),
     path("healthz", healthz, name="healthz"),
+    # Our second-factor pages (django-otp) first, so allauth never shadows them.
+    path("accounts/", include("trustcentre.accounts.urls_mfa")),
     path("accounts/", include("allauth.urls")),
+    # Before every other "portal/" include: its organisations/<slug>/api-keys/ pages.
+    path("portal/", include("trustcentre.accounts.urls_api_keys")),
+    path("portal/messages/", include("trustcentre.notifications.urls")),
+    path("portal/", include("trustcentre.accounts.urls")),
+    path("staff/organisations/", include("trustcentre.accounts.staff_urls")),
+    path("staff/audit/", include("trustcentre.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("trustcentre.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# Problem details (RFC 9457) under /api/, the site's pages elsewhere.
+handler404 = "trustcentre.lib.api.page_not_found"
+handler500 = "trustcentre.lib.api.server_error"
+
+if settings.DEBUG:
+    # Every outbox message as it was sent; never routed in production.
+    urlpatterns += [path("dev/mail/", include("trustcentre.notifications.dev_urls"))]

@@ -1,7 +1,57 @@
 """django-allauth adapter: how the portal's accounts differ from allauth's defaults."""
 
+import secrets
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth.hashers import make_password
+
+from trustcentre.accounts.mfa import second_factor_redirect
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    pass
+    def get_login_redirect_url(self, request):
+        """After the password, the second factor comes before anything else: the verify page
+        for anyone with an authenticator, enrolment for staff without one. A `next` given to
+        the login form bypasses this method; StaffSecondFactorMiddleware catches that case."""
+        url = super().get_login_redirect_url(request)
+        return second_factor_redirect(request, url) or url
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        # A sign-up with a new address hashes its password; one with a known address would
+        # not, and the difference in time would tell which addresses have accounts.
+        make_password(secrets.token_urlsafe(16))
+        super().send_account_already_exists_mail(email)
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails (confirmation, password reset, ...) go through the outbox like every
+        other email: stored first, delivered by a worker, visible in the portal and /dev/mail/."""
+        from uuid import uuid4
+
+        from allauth.account.models import EmailAddress
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+        from django.utils.html import strip_tags
+
+        from trustcentre.notifications.services import email_enqueue_rendered
+
+        request = allauth_context.request
+        full_context = {"request": request, "email": email}
+        full_context["current_site"] = get_current_site(request)
+        full_context.update(context)
+        rendered = self.render_mail(template_prefix, email, full_context)
+        if rendered.content_subtype == "html":
+            body_html, body_text = rendered.body, strip_tags(rendered.body)
+        else:
+            alternatives = getattr(rendered, "alternatives", [])
+            html = [content for content, mimetype in alternatives if mimetype == "text/html"]
+            body_html, body_text = (html[0] if html else ""), rendered.body
+        address = EmailAddress.objects.filter(email__iexact=email, verified=True).first()
+        email_enqueue_rendered(
+            to=email,
+            subject=rendered.subject,
+            body_text=body_text,
+            body_html=body_html,
+            cause=f"allauth:{template_prefix}:{uuid4()}",
+            template=template_prefix,
+            recipient=address.user if address else None,
+        )

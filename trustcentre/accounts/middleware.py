@@ -2,7 +2,15 @@
 
 import zoneinfo
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+
+from trustcentre.accounts.mfa import has_confirmed_device, url_with_next
 
 
 class UserTimezoneMiddleware:
@@ -21,9 +29,63 @@ class UserTimezoneMiddleware:
         return self.get_response(request)
 
 
+# The back office: staff without a verified second factor go no further than these.
+STAFF_PATH_PREFIXES = ("/staff/", "/admin/", "/api/v1/")
+
+
+def _always_open_paths() -> tuple[str, ...]:
+    """Pages a half-signed-in person may still reach: the code form, sign-out, assets."""
+    return (
+        reverse("mfa:verify"),
+        reverse("account_logout"),
+        reverse("healthz"),
+        "/" + settings.STATIC_URL.lstrip("/"),
+        "/i18n/",
+    )
+
+
 class StaffSecondFactorMiddleware:
+    """Nobody reaches the back office on a password alone (ASVS V6.3.3), and once a person has
+    a second factor it is asked for before anything else, whatever the `next` of the login.
+
+    Runs after OTPMiddleware, which sets `request.user.is_verified()`."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        return self._gate(request) or self.get_response(request)
+
+    def _gate(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        path = request.path_info
+        if path.startswith(_always_open_paths()):
+            return None
+        if path.startswith("/admin/"):
+            # The admin's own sign-in form would skip allauth's rate limits and the second
+            # factor; the admin is only for staff, so others get a plain 403.
+            if not user.is_staff or (request.method == "POST" and path == reverse("admin:login")):
+                raise PermissionDenied
+        if user.is_verified():
+            return None
+        if has_confirmed_device(user):
+            target = "mfa:verify"
+        elif user.needs_second_factor and path.startswith(STAFF_PATH_PREFIXES):
+            target = "mfa:setup"
+        else:
+            return None
+        if path.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "type": "about:blank",
+                    "title": gettext("Second factor required"),
+                    "status": 403,
+                    "detail": gettext("Sign in with your second factor in the browser first."),
+                },
+                status=403,
+                content_type="application/problem+json",
+            )
+        next_url = request.get_full_path() if request.method == "GET" else None
+        return redirect(url_with_next(target, next_url))

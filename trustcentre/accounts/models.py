@@ -1,9 +1,11 @@
 """Users (email is the login), organisations, memberships, invitations and API keys."""
 
+import secrets
 import uuid
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -207,15 +209,76 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
 
+class _BackupCodeHasher(PBKDF2PasswordHasher):
+    # A backup code carries 60 random bits, so it needs far less stretching than a password
+    # a person chose; and one attempt may have to check all ten codes of a set.
+    iterations = 20_000
+
+
 class BackupCodeDevice(ThrottlingMixin, Device):
     """One-time backup codes for when the authenticator is lost. django-otp's own static
     device keeps codes in plain text; here only salted PBKDF2 hashes are stored."""
+
+    CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32: 5 bits a character
+    CODE_LENGTH = 12
+    CODES_PER_SET = 10
+    _hasher = _BackupCodeHasher()
 
     class Meta(Device.Meta):
         verbose_name = _("backup code set")
 
     def get_throttle_factor(self):
         return settings.OTP_TOTP_THROTTLE_FACTOR
+
+    @classmethod
+    def normalise_code(cls, value: str) -> str:
+        """What the person typed, as stored: no separators, upper case. Digits that base32
+        never uses are read as the letters they are usually mistaken for."""
+        cleaned = "".join(value.split()).replace("-", "").upper()
+        return cleaned.translate(str.maketrans({"0": "O", "1": "I", "8": "B"}))
+
+    @classmethod
+    def format_code(cls, code: str) -> str:
+        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+    @classmethod
+    def new_code(cls) -> str:
+        return "".join(secrets.choice(cls.CODE_ALPHABET) for _ in range(cls.CODE_LENGTH))
+
+    def replace_codes(self) -> list[str]:
+        """Forget every earlier code and store a fresh set; returns the new codes, which
+        exist nowhere else and must be shown to the person now."""
+        codes = [self.new_code() for _ in range(self.CODES_PER_SET)]
+        self.codes.all().delete()
+        BackupCode.objects.bulk_create(
+            BackupCode(device=self, code_hash=self._hasher.encode(code, self._hasher.salt()))
+            for code in codes
+        )
+        self.throttle_reset(commit=True)
+        return codes
+
+    def remaining_codes(self) -> int:
+        return self.codes.filter(used_at__isnull=True).count()
+
+    def verify_token(self, token) -> bool:
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        code = self.normalise_code(str(token))
+        matched = None
+        if len(code) == self.CODE_LENGTH and set(code) <= set(self.CODE_ALPHABET):
+            for backup in self.codes.filter(used_at__isnull=True):
+                if self._hasher.verify(code, backup.code_hash):
+                    matched = backup
+                    break
+        # The conditional update makes a code single-use even when two requests race.
+        if matched is not None and BackupCode.objects.filter(
+            pk=matched.pk, used_at__isnull=True
+        ).update(used_at=timezone.now()):
+            self.throttle_reset(commit=True)
+            return True
+        self.throttle_increment(commit=True)
+        return False
 
 
 class BackupCode(models.Model):

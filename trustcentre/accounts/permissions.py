@@ -61,10 +61,12 @@ def staff_role_required(*roles: str):
 #
 # | action                                   | member | its admin | legal, trust_admin | other org |
 # |------------------------------------------|--------|-----------|--------------------|-----------|
-# | see the organisation page and members    | yes    | yes       | yes (staff pages)  | 404       |
-# | invite, revoke invitations               | 403    | yes       | yes (staff pages)  | 404       |
-# | remove members, change roles             | 403    | yes       | yes (staff pages)  | 404       |
-# | edit kind, domains, domain join, contract| 403    | 403       | yes                | 404       |
+# | see the organisation page and members    | yes    | yes       | staff pages (*)    | 404       |
+# | invite, revoke invitations               | 403    | yes       | staff pages        | 404       |
+# | remove members, change roles             | 403    | yes       | staff pages        | 404       |
+# | edit kind, domains, domain join, contract| 403    | 403       | staff pages        | 404       |
+# (*) every staff role may look at the staff pages (the DPO too); only legal and trust
+# admins change anything there. Portal pages show only the viewer's own organisations.
 ORGANISATION_STAFF_ROLES = ("legal", "trust_admin")
 
 

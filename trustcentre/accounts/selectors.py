@@ -1,5 +1,7 @@
 """Reads for the organisation pages, always scoped to what the viewer may see."""
 
+import hashlib
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -7,7 +9,17 @@ from trustcentre.accounts.models import Invitation, Membership, Organisation
 from trustcentre.audit.models import AuditEvent
 
 
-def organisation_members(*, organisation: Organisation, search: str = "", role: str = "") -> QuerySet:
+def portal_organisations(*, user) -> QuerySet:
+    """Organisations whose portal pages the user may open: their own. Staff see every
+    organisation, but on the staff pages, which sit behind the second factor."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.visible_to(user).filter(memberships__user=user).distinct()
+
+
+def organisation_members(
+    *, organisation: Organisation, search: str = "", role: str = ""
+) -> QuerySet:
     memberships = Membership.objects.filter(organisation=organisation).select_related("user")
     if search:
         memberships = memberships.filter(
@@ -27,22 +39,37 @@ def organisation_open_invitations(*, organisation: Organisation) -> QuerySet:
     ).select_related("invited_by")
 
 
-def invitation_by_token_hash(hashed: str) -> Invitation | None:
-    return Invitation.objects.select_related("organisation").filter(token_hash=hashed).first()
+def token_hash(token: str) -> str:
+    """Invitation tokens are stored only as this hash, so a database leak yields no live link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
 
 
 def staff_organisation_list(*, user, kind: str = "", search: str = "") -> QuerySet:
-    organisations = Organisation.objects.visible_to(user).annotate(member_count=Count("memberships"))
+    organisations = Organisation.objects.visible_to(user).annotate(
+        member_count=Count("memberships")
+    )
     if kind:
         organisations = organisations.filter(kind=kind)
     if search:
         organisations = organisations.filter(
-            Q(name__icontains=search) | Q(slug__icontains=search) | Q(email_domains__icontains=search)
+            Q(name__icontains=search)
+            | Q(slug__icontains=search)
+            | Q(email_domains__icontains=search)
         )
     return organisations.order_by("name")
 
 
 def organisation_recent_events(*, organisation: Organisation, limit: int = 20) -> list[AuditEvent]:
     return list(
-        AuditEvent.objects.filter(organisation=organisation).select_related("actor").order_by("-seq")[:limit]
+        AuditEvent.objects.filter(organisation=organisation)
+        .select_related("actor")
+        .order_by("-seq")[:limit]
     )

@@ -1,6 +1,5 @@
 """Use cases for organisations, their members and invitations, and the user's own profile."""
 
-import hashlib
 import secrets
 import zoneinfo
 from datetime import date, timedelta
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from trustcentre.accounts.models import Invitation, Membership, Organisation, User
 from trustcentre.accounts.permissions import can_edit_organisation, can_manage_members
+from trustcentre.accounts.selectors import invitation_by_token, token_hash
 from trustcentre.audit.services import audit_record
 from trustcentre.notifications.services import email_enqueue
 
@@ -26,17 +26,29 @@ INVITATION_VALIDITY = timedelta(days=7)
 # Anyone can own an address at these, so they can never mean "works at this organisation".
 FREE_MAIL_DOMAINS = frozenset(
     {
-        "aol.com", "gmail.com", "googlemail.com", "gmx.de", "gmx.net", "hotmail.com",
-        "icloud.com", "live.com", "mail.com", "mail.ru", "me.com", "msn.com", "outlook.com",
-        "proton.me", "protonmail.com", "t-online.de", "web.de", "yahoo.com", "yandex.ru",
+        "aol.com",
+        "gmail.com",
+        "googlemail.com",
+        "gmx.de",
+        "gmx.net",
+        "hotmail.com",
+        "icloud.com",
+        "live.com",
+        "mail.com",
+        "mail.ru",
+        "me.com",
+        "msn.com",
+        "outlook.com",
+        "proton.me",
+        "protonmail.com",
+        "t-online.de",
+        "web.de",
+        "yahoo.com",
+        "yandex.ru",
     }
 )
 
 _domain_validator = DomainNameValidator(accept_idna=False)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _display_name(user) -> str:
@@ -101,10 +113,14 @@ def _check_contract(contract_start: date | None, contract_end: date | None) -> N
         )
 
 
+# Words the staff URLs use next to an organisation's slug (/staff/organisations/new/).
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def _free_slug(name: str) -> str:
     base = slugify(name)[:70] or "organisation"
     slug, n = base, 1
-    while Organisation.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Organisation.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -175,7 +191,9 @@ def organisation_update(
         "contract_start": contract_start,
         "contract_end": contract_end,
     }
-    changed = [field for field, value in new_values.items() if getattr(organisation, field) != value]
+    changed = [
+        field for field, value in new_values.items() if getattr(organisation, field) != value
+    ]
     if not changed:
         return organisation
     for field in changed:
@@ -284,22 +302,29 @@ def invitation_create(
         raise ValidationError({"role": _("Choose a role from the list.")})
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError(
-            {"email": _("%(email)s is already a member of %(organisation)s.")
-             % {"email": email, "organisation": organisation.name}},
+            {
+                "email": _("%(email)s is already a member of %(organisation)s.")
+                % {"email": email, "organisation": organisation.name}
+            },
             code="already_member",
         )
     token = secrets.token_urlsafe(32)
+    now = timezone.now()
     invitation = Invitation(
         organisation=organisation,
         email=email,
         role=role,
         token_hash=token_hash(token),
         invited_by=invited_by,
-        expires_at=timezone.now() + INVITATION_VALIDITY,
+        created_at=now,
+        expires_at=now + INVITATION_VALIDITY,
     )
     # Only the newest invitation for an address works, so an old forwarded link goes dead.
     _revoke_open_invitations(
-        organisation=organisation, email=email, actor=invited_by, request=request,
+        organisation=organisation,
+        email=email,
+        actor=invited_by,
+        request=request,
         superseded_by=invitation,
     )
     invitation.save()
@@ -340,9 +365,9 @@ def invitation_problem(invitation: Invitation | None, user=None) -> str | None:
     if invitation.accepted_at is not None:
         return _("This invitation has already been used.")
     if invitation.revoked_at is not None:
-        return _("This invitation was withdrawn. Ask an admin of %(organisation)s for a new one.") % {
-            "organisation": name
-        }
+        return _(
+            "This invitation was withdrawn. Ask an admin of %(organisation)s for a new one."
+        ) % {"organisation": name}
     if invitation.expires_at <= timezone.now():
         return _(
             "This invitation expired on %(date)s. Ask an admin of %(organisation)s for a new one."
@@ -364,11 +389,7 @@ def invitation_problem(invitation: Invitation | None, user=None) -> str | None:
 
 @transaction.atomic
 def invitation_accept(*, token: str, user, request=None) -> Membership:
-    invitation = (
-        Invitation.objects.select_related("organisation")
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
+    invitation = invitation_by_token(token)
     problem = invitation_problem(invitation, user)
     if problem:
         raise ValidationError(problem, code="invitation_refused")
@@ -377,7 +398,9 @@ def invitation_accept(*, token: str, user, request=None) -> Membership:
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(accepted_at=timezone.now())
     if claimed != 1:
-        raise ValidationError(_("This invitation has already been used."), code="invitation_refused")
+        raise ValidationError(
+            _("This invitation has already been used."), code="invitation_refused"
+        )
     organisation = invitation.organisation
     _lock(organisation)
     membership = Membership.objects.filter(organisation=organisation, user=user).first()
@@ -465,7 +488,9 @@ def membership_remove(*, membership: Membership, removed_by, request=None) -> No
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, role: str, changed_by, request=None) -> Membership:
+def membership_change_role(
+    *, membership: Membership, role: str, changed_by, request=None
+) -> Membership:
     organisation = membership.organisation
     if not can_manage_members(changed_by, organisation):
         raise PermissionDenied

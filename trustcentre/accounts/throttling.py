@@ -1,13 +1,80 @@
-"""Rate limits for the REST API."""
+"""Rate limits for the REST API: 500 requests a minute per API key, and a limit per client IP
+on anonymous writes.
 
+Both count in fixed one-minute windows with one atomic cache counter per window (`add`, then
+`incr`: INCR on Redis). DRF's own throttles keep a list of timestamps that concurrent requests
+read and write back, so under load they let more through than the limit (ARCHITECTURE.md)."""
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import BaseThrottle
+
+from trustcentre.accounts.models import ApiKey
+
+WINDOW_SECONDS = 60
+
+
+def _now() -> float:
+    # One place to read the clock, so tests can freeze and advance it.
+    return time.time()
+
+
+def _hit(bucket: str, limit: int) -> tuple[bool, int]:
+    """Count one request in `bucket`'s current window; (allowed, seconds until the window ends)."""
+    now = _now()
+    window = int(now // WINDOW_SECONDS)
+    key = f"throttle:{bucket}:{window}"
+    # The counter outlives its window by a minute, so a slow request near the end still finds it.
+    timeout = 2 * WINDOW_SECONDS
+    if cache.add(key, 1, timeout=timeout):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            # Evicted between add and incr: start again (a lost count errs towards allowing).
+            cache.add(key, 1, timeout=timeout)
+            count = 1
+    seconds_left = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+    return count <= limit, seconds_left
 
 
 class ApiKeyRateThrottle(BaseThrottle):
+    """settings.API_RATE_LIMIT_PER_MINUTE requests per key. Keyed by the key's id, so neither
+    the caller's address nor any header it sends changes the bucket; other keys have their own."""
+
     def allow_request(self, request, view):
-        return True
+        api_key = request.auth
+        if not isinstance(api_key, ApiKey):
+            return True
+        allowed, self._wait = _hit(f"api-key:{api_key.pk}", settings.API_RATE_LIMIT_PER_MINUTE)
+        return allowed
+
+    def wait(self):
+        return self._wait
 
 
 class AnonymousWriteThrottle(BaseThrottle):
+    """settings.ANONYMOUS_WRITE_LIMIT_PER_MINUTE unauthenticated POST/PUT/PATCH/DELETE requests
+    per client IP. The IP comes from DRF's get_ident, which trusts X-Forwarded-For only as
+    far as settings NUM_PROXIES says proxies overwrite it (SECURITY-TESTS row 27)."""
+
     def allow_request(self, request, view):
-        return True
+        if request.method in SAFE_METHODS:
+            return True
+        if request.user is not None and request.user.is_authenticated:
+            return True
+        # Hashed: behind proxies the address comes from a header, and cache keys must stay short.
+        ident = hashlib.sha256((self.get_ident(request) or "").encode()).hexdigest()[:32]
+        allowed, self._wait = _hit(
+            f"anonymous-write:{ident}", settings.ANONYMOUS_WRITE_LIMIT_PER_MINUTE
+        )
+        return allowed
+
+    def wait(self):
+        return self._wait

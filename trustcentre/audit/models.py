@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trustcentre.jobs.models import BackgroundJob
+
 GENESIS_HASH = "0" * 64
 
 
@@ -22,7 +24,9 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(
-        _("actor"), max_length=200, blank=True,
+        _("actor"),
+        max_length=200,
+        blank=True,
         help_text=_("Who acted when it was not a signed-in user: 'system', 'api-key:<prefix>'."),
     )
     action = models.CharField(_("action"), max_length=100, db_index=True)
@@ -62,3 +66,32 @@ class AuditEvent(models.Model):
     def compute_hash(self) -> str:
         canonical = json.dumps(self.canonical_payload(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256((self.previous_hash + canonical).encode()).hexdigest()
+
+
+class AuditExportJob(BackgroundJob):
+    """A CSV export of filtered audit events, written to private storage by a worker."""
+
+    task_name = "trustcentre.audit.tasks.run_audit_export"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    up_to_seq = models.BigIntegerField(
+        _("up to sequence"),
+        default=0,
+        help_text=_("The chain's head when requested; a re-run exports the same events."),
+    )
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("audit export")
+        verbose_name_plural = _("audit exports")
+
+    def __str__(self):
+        return f"audit export {self.public_id}"

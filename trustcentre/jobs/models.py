@@ -25,7 +25,11 @@ class BackgroundJob(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(
-        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+        _("status"),
+        max_length=10,
+        choices=JobStatus.choices,
+        default=JobStatus.QUEUED,
+        db_index=True,
     )
     progress = models.FloatField(_("progress"), default=0.0, help_text=_("From 0 to 1."))
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

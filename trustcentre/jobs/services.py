@@ -1,9 +1,12 @@
 """Claiming, heartbeating and finishing background jobs; safe under concurrent workers."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from trustcentre.jobs.models import BackgroundJob, JobStatus
 
@@ -16,9 +19,10 @@ def job_claim(*, job_model: type[BackgroundJob], job_id: int) -> BackgroundJob |
     """Mark the job running for this worker, or return None when it is finished or already
     running with a live heartbeat. A conditional UPDATE that must touch one row is the claim."""
     now = timezone.now()
-    stale_before = now - timezone.timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT)
-    claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before) | Q(
-        status=JobStatus.RUNNING, heartbeat_at__isnull=True
+    stale_before = now - timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT)
+    # Queued, or running for a worker that stopped sending heartbeats (it died).
+    claimable = Q(status=JobStatus.QUEUED) | Q(
+        Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True), status=JobStatus.RUNNING
     )
     with transaction.atomic():
         updated = job_model.objects.filter(claimable, pk=job_id).update(
@@ -34,7 +38,15 @@ def job_claim(*, job_model: type[BackgroundJob], job_id: int) -> BackgroundJob |
             job.started_at = now
             job.save(update_fields=["started_at"])
     if job.attempts > settings.JOB_MAX_ATTEMPTS:
-        job_fail(job=job, error=f"Gave up after {job.attempts - 1} attempts.")
+        # Every earlier attempt stopped without finishing or failing (a worker died, or the job
+        # made the worker die): retrying once more would only loop.
+        job_fail(
+            job=job,
+            error=gettext(
+                "Gave up after %(attempts)d attempts: each one stopped before the job finished."
+            )
+            % {"attempts": job.attempts - 1},
+        )
         raise JobAttemptsExhausted(str(job.public_id))
     return job
 

@@ -1,12 +1,138 @@
-"""Shared pieces of the REST API: pagination and RFC 9457 problem details."""
+"""Shared pieces of the REST API: cursor pagination and RFC 9457 problem details (for DRF's
+errors and for Django's 404 and 500 under /api/). The schema side is in api_schema.py: this
+module is DRF's pagination setting, imported while DRF itself loads, so it imports little."""
 
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
+from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination as BaseCursorPagination
 from rest_framework.views import exception_handler
 
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
 
 class CursorPagination(BaseCursorPagination):
-    ordering = "-id"
+    """Cursor pages stay correct while rows are added, and cost the same on page 1 and page
+    1000. Views order by a field that never changes once set (set `ordering`); the cursor
+    encodes that field's value, so it is never a sequential id."""
+
+    ordering = "-created_at"
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+# Problem types with a meaning of their own; every other error is "about:blank" with the HTTP
+# status as its title (RFC 9457 section 4.2.1). Keyed by DRF's error code.
+PROBLEM_TYPES = {
+    "validation_error": ("validation-error", _("Your request has invalid fields.")),
+    "not_authenticated": ("not-authenticated", _("Authentication required")),
+    "malformed_api_key": ("malformed-api-key", _("Malformed API key")),
+    "invalid_api_key": ("invalid-api-key", _("Invalid API key")),
+    "api_key_revoked": ("api-key-revoked", _("API key revoked")),
+    "authentication_failed": ("authentication-failed", _("Authentication failed")),
+    "permission_denied": ("permission-denied", _("Permission denied")),
+    "throttled": ("rate-limited", _("Too many requests")),
+}
+
+STATUS_TITLES = {
+    400: _("Bad Request"),
+    401: _("Unauthorized"),
+    403: _("Forbidden"),
+    404: _("Not Found"),
+    405: _("Method Not Allowed"),
+    406: _("Not Acceptable"),
+    409: _("Conflict"),
+    415: _("Unsupported Media Type"),
+    422: _("Unprocessable Content"),
+    429: _("Too Many Requests"),
+    500: _("Internal Server Error"),
+}
+
+
+def problem_type_url(slug: str) -> str:
+    return f"{settings.SITE_URL}/api/problems/{slug}"
+
+
+def problem(status: int, detail: str, *, code: str | None = None, **members) -> dict:
+    """An RFC 9457 problem document."""
+    if code in PROBLEM_TYPES:
+        slug, title = PROBLEM_TYPES[code]
+        type_ = problem_type_url(slug)
+    else:
+        type_ = "about:blank"
+        title = STATUS_TITLES.get(status) or HTTPStatus(status).phrase
+    return {"type": type_, "title": str(title), "status": status, "detail": str(detail), **members}
+
+
+def _error_code(exc: exceptions.APIException) -> str:
+    detail = exc.detail
+    if isinstance(detail, (list, dict)):
+        return exc.default_code
+    return getattr(detail, "code", None) or exc.default_code
 
 
 def problem_details_handler(exc, context):
-    return exception_handler(exc, context)
+    """DRF's EXCEPTION_HANDLER: DRF's response (status and headers such as Retry-After and
+    WWW-Authenticate kept), its body replaced by a problem document."""
+    if isinstance(exc, Http404):
+        # Django's message names the model ("No Organisation matches ..."); say less.
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoValidationError):
+        # A service refused the input: the same 400 as a serializer's.
+        messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        exc = exceptions.ValidationError(
+            {
+                ("non_field_errors" if field == "__all__" else field): value
+                for field, value in messages.items()
+            }
+        )
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # Django's handler500 answers, with a problem document under /api/.
+    if isinstance(exc, exceptions.ValidationError):
+        errors = (
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
+        body = problem(
+            response.status_code,
+            gettext("The request has invalid fields; see errors for each field."),
+            code="validation_error",
+            errors=errors,
+        )
+    else:
+        body = problem(response.status_code, exc.detail, code=_error_code(exc))
+    response.data = body
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def problem_response(status: int, detail: str) -> JsonResponse:
+    return JsonResponse(problem(status, detail), status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    """handler404: a problem document for API clients, the site's page for browsers."""
+    if _is_api(request):
+        return problem_response(404, gettext("There is nothing at this address."))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: no detail about the failure, whoever asks; it is in the server's log."""
+    if _is_api(request):
+        return problem_response(
+            500, gettext("Something went wrong on our side. Please try again later.")
+        )
+    return defaults.server_error(request)

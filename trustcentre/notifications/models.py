@@ -1,4 +1,4 @@
-"""The outbox: every email (and later every webhook) is a row written with the change that causes it."""
+"""The outbox: every email (later every webhook) is a row written with the change that causes it."""
 
 import uuid
 
@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
 
 # Emails whose body is a credential in itself (a password-reset link, a sign-in code). The portal
 # lists them but keeps the body in the mailbox: whoever holds a session must not be able to turn
@@ -29,7 +28,9 @@ class OutboxMessageQuerySet(models.QuerySet):
         from allauth.account.models import EmailAddress
 
         addressed = models.Q(recipient=user)
-        verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+        verified = EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
         for address in verified:
             addressed |= models.Q(to_email__iexact=address)
         return self.filter(addressed)
@@ -48,8 +49,11 @@ class OutboxMessage(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     cause = models.CharField(
-        _("cause"), max_length=200,
-        help_text=_("What made this message, e.g. 'invitation:<uuid>'. One message per cause and recipient."),
+        _("cause"),
+        max_length=200,
+        help_text=_(
+            "What made this message, e.g. 'invitation:<uuid>'. One message per cause and recipient."
+        ),
     )
     template = models.CharField(_("template"), max_length=200)
     to_email = models.EmailField(_("to"))
@@ -63,7 +67,9 @@ class OutboxMessage(models.Model):
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
     headers = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -77,7 +83,9 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("outbox message")
         constraints = [
-            models.UniqueConstraint(fields=["cause", "to_email"], name="one_message_per_cause_and_recipient")
+            models.UniqueConstraint(
+                fields=["cause", "to_email"], name="one_message_per_cause_and_recipient"
+            )
         ]
 
     def __str__(self):

@@ -1,17 +1,36 @@
-"""Writing emails to the outbox. Call inside the transaction of the change that causes them."""
+"""Writing emails to the outbox (inside the transaction of the change that causes them) and
+delivering them to the mail server, at most once per claim and with bounded retries."""
+
+import logging
+import random
+from datetime import datetime, timedelta
+from smtplib import SMTPRecipientsRefused
 
 from django.conf import settings
-from django.db import transaction
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
-from trustcentre.notifications.models import OutboxMessage
+from trustcentre.notifications.models import DeliveryAttempt, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+Status = OutboxMessage.Status
+Outcome = DeliveryAttempt.Outcome
+
+SUBJECT_MAX_LENGTH = OutboxMessage._meta.get_field("subject").max_length
+ERROR_MAX_LENGTH = 2000
 
 
 def _render(template: str, context: dict) -> tuple[str, str, str]:
-    full_context = {"provider_name": settings.PROVIDER_NAME, "site_url": settings.SITE_URL, **context}
+    full_context = {
+        "provider_name": settings.PROVIDER_NAME,
+        "site_url": settings.SITE_URL,
+        **context,
+    }
     subject = render_to_string(f"emails/{template}.subject.txt", full_context)
-    subject = " ".join(subject.split())
     body_text = render_to_string(f"emails/{template}.txt", full_context)
     body_html = render_to_string(f"emails/{template}.html", full_context)
     return subject, body_text, body_html
@@ -39,7 +58,38 @@ def email_enqueue(
     language = getattr(recipient, "language", None) or settings.LANGUAGE_CODE
     with translation.override(language):
         subject, body_text, body_html = _render(template, context)
-    message = OutboxMessage.objects.create(
+    return email_enqueue_rendered(
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        cause=cause,
+        template=template,
+        recipient=recipient,
+        organisation=organisation,
+        headers=headers,
+    )
+
+
+def email_enqueue_rendered(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    cause: str,
+    template: str,
+    recipient=None,
+    organisation=None,
+    headers: dict | None = None,
+) -> OutboxMessage:
+    """Store a message that was rendered elsewhere (allauth renders its own), with the same
+    one-per-(cause, recipient) rule and the same delivery as `email_enqueue`. `template` names
+    what rendered it, for the outbox's readers."""
+    # A subject is one header line: folding it here means a line break can never become a
+    # header injection (Django would refuse it at send time, and the row would only fail later).
+    subject = " ".join(subject.split())[:SUBJECT_MAX_LENGTH]
+    message = OutboxMessage(
         cause=cause,
         template=template,
         to_email=to,
@@ -50,6 +100,16 @@ def email_enqueue(
         body_html=body_html,
         headers=headers or {},
     )
+    # Uniqueness is left to the database constraint (checking first would race with a concurrent
+    # enqueue of the same cause); the related rows are the caller's own, not worth a query each.
+    message.full_clean(
+        exclude=["recipient", "organisation"], validate_unique=False, validate_constraints=False
+    )
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        return OutboxMessage.objects.get(cause=cause, to_email=to)
     transaction.on_commit(lambda: _schedule_delivery(message.pk))
     return message
 
@@ -60,6 +120,200 @@ def _schedule_delivery(message_id: int) -> None:
     try:
         deliver_message.delay(message_id)
     except Exception:  # broker down: the row is committed and the beat sweep will deliver it
-        import logging
+        logger.warning("broker unavailable; outbox message %s waits for the sweep", message_id)
 
-        logging.getLogger(__name__).warning("broker unavailable; outbox message %s waits for the sweep", message_id)
+
+# Delivery ---------------------------------------------------------------------------------
+
+
+def retry_delay(*, attempt: int) -> timedelta:
+    """How long to wait after failed attempt number `attempt`: the base (1 min) doubling up to the
+    cap (1 h). The jitter spreads a backlog so a recovering server is not hit all at once; it only
+    shortens a delay (by up to 20 %), so successive delays still grow until the cap."""
+    seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0)
+    seconds = min(seconds, settings.OUTBOX_RETRY_MAX_SECONDS)
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.0))
+
+
+def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
+    claimed = (
+        OutboxMessage.objects.due(now)
+        .filter(pk=message_id)
+        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if claimed != 1:
+        return None
+    return OutboxMessage.objects.get(pk=message_id)
+
+
+def message_as_email(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives:
+    """The email exactly as the mail server gets it; the Message-ID derives from the row."""
+    headers = {**message.headers, "Message-ID": message.message_id}
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        headers=headers,
+        connection=connection,
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def _is_permanent(error: Exception) -> bool:
+    """Errors that no retry can cure: the server refused every recipient for good (5xx), or the
+    message itself cannot be built."""
+    if isinstance(error, SMTPRecipientsRefused):
+        codes = [code for code, _reason in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    return isinstance(error, BadHeaderError | UnicodeError)
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
+
+
+def _log_redelivery(message: OutboxMessage) -> None:
+    previous = message.delivery_attempts.filter(number=message.attempts - 1).first()
+    context = {"outbox_message": str(message.public_id), "attempt": message.attempts}
+    if previous is None or previous.outcome in (Outcome.ABANDONED, Outcome.IN_PROGRESS):
+        # The previous worker stopped without recording an outcome: the server may already hold
+        # this message, and will now receive the same Message-ID again.
+        logger.warning(
+            "redelivery of outbox message %s, Message-ID %s: the previous attempt's outcome is "
+            "unknown, so the server may receive it twice",
+            message.public_id,
+            message.message_id,
+            extra=context,
+        )
+    else:
+        logger.info(
+            "retrying outbox message %s (attempt %s)",
+            message.public_id,
+            message.attempts,
+            extra=context,
+        )
+
+
+def message_deliver(*, message_id: int) -> OutboxMessage | None:
+    """Hand one due message to the mail server. Returns None when the message was not ours to
+    send (already sent, being sent by another worker, not yet due).
+
+    Deliberately not one transaction: the claim must be committed before the SMTP conversation
+    (so no other worker starts it), and the outcome is recorded in its own short transaction."""
+    now = timezone.now()
+    message = _claim(message_id, now)
+    if message is None:
+        return None
+    attempt = DeliveryAttempt.objects.create(
+        message=message, number=message.attempts, started_at=now
+    )
+    if message.attempts > 1:
+        _log_redelivery(message)
+    try:
+        with get_connection() as connection:
+            message_as_email(message, connection=connection).send()
+    except Exception as error:  # every failure is recorded on the row; none may kill the worker
+        logger.warning(
+            "delivery of outbox message %s failed: %s",
+            message.public_id,
+            _describe(error),
+            extra={"outbox_message": str(message.public_id), "attempt": message.attempts},
+        )
+        _record_failure(message=message, attempt=attempt, error=error)
+    else:
+        _record_success(message=message, attempt=attempt)
+    return message
+
+
+def _record_success(*, message: OutboxMessage, attempt: DeliveryAttempt) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        # The mail server accepted it: that is the truth even if the sweep meanwhile thought this
+        # worker dead, so this update is not conditional on the claim.
+        OutboxMessage.objects.filter(pk=message.pk).exclude(status=Status.SENT).update(
+            status=Status.SENT, sent_at=now, last_error=""
+        )
+        attempt.outcome = Outcome.SENT
+        attempt.finished_at = now
+        attempt.save(update_fields=["outcome", "finished_at"])
+    message.status, message.sent_at, message.last_error = Status.SENT, now, ""
+
+
+def _record_failure(*, message: OutboxMessage, attempt: DeliveryAttempt, error: Exception) -> None:
+    now = timezone.now()
+    reason = _describe(error)
+    if _is_permanent(error):
+        status, next_attempt_at = Status.FAILED, message.next_attempt_at
+        outcome = Outcome.FAILED
+    elif message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        status, next_attempt_at = Status.FAILED, message.next_attempt_at
+        outcome = Outcome.FAILED
+        reason = f"Gave up after {message.attempts} attempts. Last error: {reason}"[
+            :ERROR_MAX_LENGTH
+        ]
+    else:
+        status, next_attempt_at = Status.PENDING, now + retry_delay(attempt=message.attempts)
+        outcome = Outcome.DEFERRED
+    with transaction.atomic():
+        # Conditional on our claim: if the sweep already took the row back, it owns it now.
+        OutboxMessage.objects.filter(
+            pk=message.pk, status=Status.SENDING, attempts=message.attempts
+        ).update(status=status, next_attempt_at=next_attempt_at, last_error=reason)
+        attempt.outcome = outcome
+        attempt.finished_at = now
+        attempt.error = reason
+        attempt.retry_at = next_attempt_at if status == Status.PENDING else None
+        attempt.save(update_fields=["outcome", "finished_at", "error", "retry_at"])
+    message.status, message.next_attempt_at, message.last_error = status, next_attempt_at, reason
+
+
+def outbox_reclaim_abandoned(*, now: datetime | None = None) -> int:
+    """Rows left in "sending" past the timeout belonged to a worker that died mid-delivery. They
+    go back to pending (or fail, once out of attempts). The mail server may already have accepted
+    them; a resend then carries the same Message-ID, which is the accepted cost."""
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
+    reclaimed = 0
+    stale = OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lt=limit)
+    for message in stale.only("pk", "public_id", "attempts", "claimed_at"):
+        reason = "The worker stopped during delivery; the outcome is unknown."
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            status = Status.FAILED
+            reason = f"Gave up after {message.attempts} attempts. Last error: {reason}"
+        else:
+            status = Status.PENDING
+        with transaction.atomic():
+            updated = OutboxMessage.objects.filter(
+                pk=message.pk,
+                status=Status.SENDING,
+                attempts=message.attempts,
+                claimed_at=message.claimed_at,
+            ).update(status=status, next_attempt_at=now, last_error=reason)
+            if updated != 1:
+                continue
+            DeliveryAttempt.objects.filter(
+                message_id=message.pk, number=message.attempts, outcome=Outcome.IN_PROGRESS
+            ).update(outcome=Outcome.ABANDONED, finished_at=now, error=reason)
+        reclaimed += 1
+        logger.warning(
+            "reclaimed outbox message %s from a stopped worker (attempt %s); it may already have "
+            "been delivered, and a resend keeps Message-ID %s",
+            message.public_id,
+            message.attempts,
+            message.message_id,
+            extra={"outbox_message": str(message.public_id), "attempt": message.attempts},
+        )
+    return reclaimed
+
+
+def outbox_due_message_ids(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
+    """What the periodic sweep sends to the workers: abandoned rows are reclaimed first, then the
+    due pending rows, oldest first. Bounded, so one sweep never floods the broker; the next takes
+    the rest. A row enqueued twice costs one UPDATE that touches nothing."""
+    now = now or timezone.now()
+    outbox_reclaim_abandoned(now=now)
+    due = OutboxMessage.objects.due(now).order_by("next_attempt_at", "pk")
+    return list(due.values_list("pk", flat=True)[:limit])

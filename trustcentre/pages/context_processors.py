@@ -9,6 +9,8 @@ NAVIGATION = [
     ("pages:home", _("Trust centre"), "all"),
     ("pages:portal_home", _("Portal"), "signed_in"),
     ("pages:staff_home", _("Staff"), "staff"),
+    ("accounts:profile", _("Profile"), "signed_in"),
+    ("mfa:security", _("Security"), "signed_in"),
 ]
 
 
@@ -34,6 +36,9 @@ def navigation(request):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"url": url, "label": label, "active": active})
+        items.append({"url": url, "label": label, "active": False})
+    # Only the most specific entry is current: /portal/profile/ is "Profile", not also "Portal".
+    matches = [item for item in items if request.path == item["url"] or (item["url"] != "/" and request.path.startswith(item["url"]))]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items, "provider_name": settings.PROVIDER_NAME}

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
@@ -33,10 +35,32 @@ def portal_home(request):
     return render(request, "pages/portal_home.html", {"memberships": list(memberships)})
 
 
+# (url name, title, description, roles that see it). Apps add their workbench here.
+WORKBENCHES = [
+    ("staff_organisations:list", _("Organisations"), _("Customers and prospects, their members, domains and contract terms."), ("legal", "trust_admin", "dpo")),
+    ("audit:event_list", _("Audit log"), _("Every significant action, hash-chained; filter and export as CSV."), ("legal", "dpo", "trust_admin")),
+    ("admin:index", _("Administration"), _("Django admin for superusers."), ("superuser",)),
+]
+
+
+def workbench_cards_for(user) -> list[dict]:
+    cards = []
+    for url_name, title, description, roles in WORKBENCHES:
+        allowed = user.is_superuser or any(role in user.staff_roles for role in roles)
+        if not allowed:
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        cards.append({"url": url, "title": title, "description": description})
+    return cards
+
+
 @never_cache
 @staff_required
 def staff_home(request):
-    return render(request, "pages/staff_home.html")
+    return render(request, "pages/staff_home.html", {"workbench_cards": workbench_cards_for(request.user)})
 
 
 def _database_answers() -> bool:

@@ -1,0 +1,370 @@
+"""Second factors: TOTP authenticators and hashed backup codes.
+
+One function per use case; each runs in a transaction and writes its audit event. The
+session is part of the use case here: a verified second factor rotates the session key
+(ASVS V7.2.4), so the services take the request.
+"""
+
+import base64
+import io
+import math
+import time
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import segno
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+from django_otp import login as otp_login
+from django_otp.models import Device
+from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from trustcentre.accounts.models import BackupCodeDevice
+from trustcentre.audit.services import audit_record, client_ip
+
+# Wrong codes allowed per person and address before the form refuses to check any more.
+ATTEMPT_LIMIT = 5
+ATTEMPT_WINDOW_SECONDS = 5 * 60
+# Removing an authenticator or replacing backup codes needs a code entered this recently.
+STEP_UP_MAX_AGE_SECONDS = 15 * 60
+
+VERIFIED_AT_SESSION_KEY = "mfa_verified_at"
+ENROLMENT_SESSION_KEY = "mfa_enrolment_device_id"
+DEFAULT_DEVICE_NAME = "Authenticator app"
+BACKUP_DEVICE_NAME = "Backup codes"
+
+
+class SecondFactorRefused(Exception):
+    """A code was not accepted, or the operation is not allowed; `message` is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- reading state -------------------------------------------------------------------
+
+
+def confirmed_totp_devices(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id")
+
+
+def backup_device_for(user) -> BackupCodeDevice | None:
+    return BackupCodeDevice.objects.filter(user=user).order_by("id").first()
+
+
+def has_confirmed_device(user) -> bool:
+    return user_has_device(user, confirmed=True)
+
+
+def session_is_verified(request) -> bool:
+    is_verified = getattr(request.user, "is_verified", None)
+    if is_verified is not None:
+        return is_verified()
+    # Straight after login() request.user is the plain user, not OTPMiddleware's wrapper.
+    persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+    device = Device.from_persistent_id(persistent_id) if persistent_id else None
+    return device is not None and device.user_id == request.user.pk
+
+
+def recently_verified(request, max_age: int = STEP_UP_MAX_AGE_SECONDS) -> bool:
+    verified_at = request.session.get(VERIFIED_AT_SESSION_KEY)
+    return (
+        session_is_verified(request)
+        and verified_at is not None
+        and time.time() - verified_at <= max_age
+    )
+
+
+def url_with_next(url_name: str, next_url: str | None) -> str:
+    url = reverse(url_name)
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def safe_next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def second_factor_redirect(request, next_url: str | None) -> str | None:
+    """Where a signed-in user must go before anything else, or None: the verify page when
+    they have a second factor, the enrolment page when they are staff without one."""
+    user = request.user
+    if not user.is_authenticated or session_is_verified(request):
+        return None
+    if has_confirmed_device(user):
+        return url_with_next("mfa:verify", next_url)
+    if user.needs_second_factor:
+        return url_with_next("mfa:setup", next_url)
+    return None
+
+
+def qr_code_data_uri(device: TOTPDevice) -> str:
+    """The provisioning URI as an SVG QR code, drawn here so the secret never leaves the server."""
+    buffer = io.BytesIO()
+    segno.make(device.config_url, error="m").save(
+        buffer,
+        kind="svg",
+        scale=5,
+        border=4,  # the quiet zone scanners need
+        dark="#000",
+        light="#fff",  # an opaque background, whatever the page's colours
+        xmldecl=False,
+        title=_("QR code for your authenticator app"),
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def secret_for_manual_entry(device: TOTPDevice) -> str:
+    secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+# --- attempt counter ------------------------------------------------------------------
+
+
+def _attempt_keys(request, user) -> tuple[str, str]:
+    base = f"mfa-attempts:{user.pk}:{client_ip(request) or '-'}"
+    return f"{base}:count", f"{base}:since"
+
+
+def _seconds_until_allowed(request, user) -> int:
+    count_key, since_key = _attempt_keys(request, user)
+    if (cache.get(count_key) or 0) < ATTEMPT_LIMIT:
+        return 0
+    since = cache.get(since_key) or time.time()
+    return max(1, math.ceil(since + ATTEMPT_WINDOW_SECONDS - time.time()))
+
+
+def _count_failure(request, user) -> None:
+    count_key, since_key = _attempt_keys(request, user)
+    # add() only writes when the key is absent, so the window starts at the first failure.
+    cache.add(since_key, time.time(), ATTEMPT_WINDOW_SECONDS)
+    cache.add(count_key, 0, ATTEMPT_WINDOW_SECONDS)
+    try:
+        cache.incr(count_key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(count_key, 1, ATTEMPT_WINDOW_SECONDS)
+
+
+def _clear_failures(request, user) -> None:
+    cache.delete_many(_attempt_keys(request, user))
+
+
+def _too_many_attempts_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext(
+        "Too many attempts. Try again in %(minutes)d minute.",
+        "Too many attempts. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _throttled_message(locked_until) -> str:
+    seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+    return ngettext(
+        "Too many wrong codes. Wait %(seconds)d second before trying again.",
+        "Too many wrong codes. Wait %(seconds)d seconds before trying again.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+# --- use cases -------------------------------------------------------------------------
+
+
+def _mark_session_verified(request, device) -> None:
+    otp_login(request, device)
+    # A new session key once the second factor is in (ASVS V7.2.4): a key seen before
+    # this point, e.g. planted by an attacker, does not become a verified session.
+    request.session.cycle_key()
+    request.session[VERIFIED_AT_SESSION_KEY] = time.time()
+
+
+def _is_replayed_totp(device: TOTPDevice, code: str) -> bool:
+    if device.last_t < 0 or not code.isdigit():
+        return False
+    return hotp(device.bin_key, device.last_t, digits=device.digits) == int(code)
+
+
+def verify_second_factor(*, request, user, code: str) -> Device:
+    """Check a TOTP code or a backup code. On success the session is verified and gets a new
+    key; on failure nothing changes but the throttles, and SecondFactorRefused says why."""
+    wait = _seconds_until_allowed(request, user)
+    if wait:
+        raise SecondFactorRefused(_too_many_attempts_message(wait))
+
+    code = "".join(code.split())
+    looks_like_totp = code.isdigit() and len(code) in (6, 8)
+    verified = None
+    locked_until = None
+    replayed = False
+    with transaction.atomic():
+        if looks_like_totp:
+            candidates = list(confirmed_totp_devices(user).select_for_update())
+        else:
+            candidates = list(
+                BackupCodeDevice.objects.filter(user=user, confirmed=True).select_for_update()
+            )
+        for device in candidates:
+            allowed, details = device.verify_is_allowed()
+            if not allowed:
+                until = (details or {}).get("locked_until")
+                if until is not None and (locked_until is None or until > locked_until):
+                    locked_until = until
+                continue
+            if device.verify_token(code):
+                verified = device
+                break
+            if looks_like_totp and _is_replayed_totp(device, code):
+                replayed = True
+
+        if verified is None:
+            reason = "throttled" if locked_until else ("replayed" if replayed else "wrong_code")
+            audit_record(
+                action="mfa.verify_failed",
+                actor=user,
+                request=request,
+                details={"method": "totp" if looks_like_totp else "backup_code", "reason": reason},
+            )
+        else:
+            details = {"method": "totp" if looks_like_totp else "backup_code"}
+            if isinstance(verified, BackupCodeDevice):
+                details["backup_codes_left"] = verified.remaining_codes()
+            audit_record(
+                action="mfa.verified", actor=user, obj=verified, request=request, details=details
+            )
+
+    if verified is None:
+        _count_failure(request, user)
+        if locked_until is not None and not replayed:
+            raise SecondFactorRefused(_throttled_message(locked_until))
+        if replayed:
+            raise SecondFactorRefused(
+                _("This code has already been used. Wait for the next code from your app.")
+            )
+        raise SecondFactorRefused(
+            _(
+                "That code is not valid. Check the code in your authenticator app, "
+                "or use a backup code."
+            )
+        )
+    _clear_failures(request, user)
+    _mark_session_verified(request, verified)
+    return verified
+
+
+def start_totp_enrolment(*, request, user) -> TOTPDevice:
+    """The unconfirmed authenticator this session is setting up: the same one on every reload,
+    so an app that already scanned the QR code keeps working."""
+    device_id = request.session.get(ENROLMENT_SESSION_KEY)
+    device = (
+        TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()
+        if device_id
+        else None
+    )
+    if device is None:
+        with transaction.atomic():
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # abandoned attempts
+            device = TOTPDevice.objects.create(
+                user=user, name=DEFAULT_DEVICE_NAME, confirmed=False, step=30, tolerance=1
+            )
+        request.session[ENROLMENT_SESSION_KEY] = device.pk
+    return device
+
+
+def confirm_totp_device(*, request, user, device: TOTPDevice, code: str, name: str) -> list[str]:
+    """Confirm the authenticator with its first code. Returns new backup codes when the person
+    had none left (shown once, never stored in plain text), else an empty list."""
+    new_codes: list[str] = []
+    locked_until = None
+    confirmed = False
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(
+            pk=device.pk, user=user, confirmed=False
+        )
+        allowed, details = device.verify_is_allowed()
+        if not allowed:
+            locked_until = (details or {}).get("locked_until")
+        elif device.verify_token(code):
+            device.confirmed = True
+            device.name = name or DEFAULT_DEVICE_NAME
+            device.save(update_fields=["confirmed", "name"])
+            backup = backup_device_for(user)
+            if backup is None:
+                backup = BackupCodeDevice.objects.create(
+                    user=user, name=BACKUP_DEVICE_NAME, confirmed=True
+                )
+            if backup.remaining_codes() == 0:
+                new_codes = backup.replace_codes()
+                audit_record(
+                    action="mfa.backup_codes_generated", actor=user, obj=backup, request=request
+                )
+            audit_record(
+                action="mfa.enrolled",
+                actor=user,
+                obj=device,
+                request=request,
+                details={"method": "totp"},
+            )
+            confirmed = True
+    if not confirmed:
+        if locked_until is not None:
+            raise SecondFactorRefused(_throttled_message(locked_until))
+        raise SecondFactorRefused(
+            _(
+                "That code is not valid. Check that your app shows this account "
+                "and enter its current code."
+            )
+        )
+    request.session.pop(ENROLMENT_SESSION_KEY, None)
+    _mark_session_verified(request, device)
+    return [BackupCodeDevice.format_code(code) for code in new_codes]
+
+
+def regenerate_backup_codes(*, request, user) -> list[str]:
+    """Replace the person's backup codes; the old ones stop working at once."""
+    if not recently_verified(request):
+        raise SecondFactorRefused(_("Enter a code from your authenticator first."))
+    with transaction.atomic():
+        backup = backup_device_for(user)
+        if backup is None:
+            backup = BackupCodeDevice.objects.create(
+                user=user, name=BACKUP_DEVICE_NAME, confirmed=True
+            )
+        codes = backup.replace_codes()
+        audit_record(action="mfa.backup_codes_generated", actor=user, obj=backup, request=request)
+    return [BackupCodeDevice.format_code(code) for code in codes]
+
+
+def remove_totp_device(*, request, user, device_id: int) -> None:
+    """Remove one of the person's authenticators. Staff keep at least one; a person who
+    removes their last one loses their backup codes too, as those only back up an app."""
+    if not recently_verified(request):
+        raise SecondFactorRefused(_("Enter a code from your authenticator first."))
+    with transaction.atomic():
+        devices = list(confirmed_totp_devices(user).select_for_update())
+        device = next((d for d in devices if d.pk == device_id), None)
+        if device is None:
+            raise SecondFactorRefused(_("That authenticator does not exist any more."))
+        if len(devices) == 1 and user.needs_second_factor:
+            raise SecondFactorRefused(
+                _(
+                    "Staff accounts must keep at least one authenticator. "
+                    "Add another before removing this one."
+                )
+            )
+        audit_record(action="mfa.device_removed", actor=user, obj=device, request=request)
+        device.delete()
+        if len(devices) == 1:
+            BackupCodeDevice.objects.filter(user=user).delete()
