@@ -6,11 +6,10 @@ import logging
 import logging.config
 
 import pytest
-from django.conf import settings
 
 
 @pytest.mark.django_db
-def test_production_log_lines_are_json_with_the_request_id(client):
+def test_production_log_lines_are_json_with_the_request_id(client, settings):
     stream = io.StringIO()
     config = json.loads(json.dumps(settings.LOGGING, default=str))
     config["filters"]["request_id"] = {"()": "trustcentre.lib.request_id.RequestIdFilter"}

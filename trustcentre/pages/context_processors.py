@@ -9,6 +9,7 @@ NAVIGATION = [
     ("pages:home", _("Trust centre"), "all"),
     ("pages:portal_home", _("Portal"), "signed_in"),
     ("pages:staff_home", _("Staff"), "staff"),
+    ("notifications:portal_message_list", _("Messages"), "signed_in"),
     ("accounts:profile", _("Profile"), "signed_in"),
     ("mfa:security", _("Security"), "signed_in"),
 ]
