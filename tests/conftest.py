@@ -33,7 +33,11 @@ def make_user(email, *, roles=(), password=PASSWORD, **extra):
 
 def make_organisation(slug, *, kind=Organisation.Kind.CUSTOMER, domains=(), **extra):
     return Organisation.objects.create(
-        name=slug.replace("-", " ").title(), slug=slug, kind=kind, email_domains=list(domains), **extra
+        name=slug.replace("-", " ").title(),
+        slug=slug,
+        kind=kind,
+        email_domains=list(domains),
+        **extra,
     )
 
 
@@ -96,9 +100,9 @@ def login_with_second_factor(client, user):
     """Sign in and verify a confirmed TOTP device, as a staff member would."""
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="Authenticator", confirmed=True
-    )
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=True
+    ).first() or TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -47,7 +47,6 @@ class TestWhereSignInLands:
         sign_in(client, member_a.email)
         assert client.session.session_key != key_before
 
-
     def test_sign_out_ends_the_session_on_the_server(self, client, member_a):
         from django.contrib.sessions.models import Session
 

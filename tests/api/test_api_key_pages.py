@@ -137,7 +137,9 @@ def test_an_admin_of_two_organisations_sees_each_ones_keys(client, admin_a, org_
 
 
 @pytest.mark.django_db
-def test_organisation_page_links_admins_but_not_members_to_the_api_keys(client, admin_a, member_a, org_a):
+def test_organisation_page_links_admins_but_not_members_to_the_api_keys(
+    client, admin_a, member_a, org_a
+):
     keys_url = reverse("api_keys:list", args=[org_a.slug])
     client.force_login(admin_a)
     assert keys_url in client.get(f"/portal/organisations/{org_a.slug}/").content.decode()

@@ -23,7 +23,12 @@ def production_environment(**overrides):
 
 def manage(*args, env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -46,5 +51,13 @@ def test_production_settings_use_host_prefixed_secure_cookies_and_hsts():
         "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT)"
     )
     env = production_environment(DJANGO_SETTINGS_MODULE="trustcentre.settings")
-    result = subprocess.run([sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True)
-    assert result.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "31536000", "True"]
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "31536000",
+        "True",
+    ]

@@ -15,7 +15,10 @@ def test_production_log_lines_are_json_with_the_request_id(client, settings):
     config["filters"]["request_id"] = {"()": "trustcentre.lib.request_id.RequestIdFilter"}
     config["formatters"]["json"]["()"] = "pythonjsonlogger.json.JsonFormatter"
     config["handlers"]["console"] = {
-        "class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"], "stream": stream,
+        "class": "logging.StreamHandler",
+        "formatter": "json",
+        "filters": ["request_id"],
+        "stream": stream,
     }
     logging.config.dictConfig(config)
     try:

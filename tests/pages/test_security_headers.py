@@ -28,4 +28,6 @@ def test_hsts_is_sent_over_https_when_enabled(client, settings):
     settings.SECURE_HSTS_SECONDS = 31536000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     response = client.get("/", secure=True)
-    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000; includeSubDomains")
+    assert response.headers["Strict-Transport-Security"].startswith(
+        "max-age=31536000; includeSubDomains"
+    )

@@ -96,14 +96,18 @@ class Organisation(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tenant_id = models.UUIDField(
-        _("tenant id"), default=uuid.uuid4, unique=True,
+        _("tenant id"),
+        default=uuid.uuid4,
+        unique=True,
         help_text=_("The identifier of this customer's data in the provider's product."),
     )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROSPECT)
     email_domains = models.JSONField(
-        _("email domains"), default=list, blank=True,
+        _("email domains"),
+        default=list,
+        blank=True,
         help_text=_("Domains whose verified users may join this organisation."),
     )
     allow_domain_join = models.BooleanField(
@@ -132,7 +136,9 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self):
-        self.email_domains = sorted({d.strip().lower().lstrip("@") for d in self.email_domains if d.strip()})
+        self.email_domains = sorted(
+            {d.strip().lower().lstrip("@") for d in self.email_domains if d.strip()}
+        )
         if self.contract_start and self.contract_end and self.contract_end < self.contract_start:
             raise ValidationError({"contract_end": _("The contract cannot end before it starts.")})
 
@@ -142,15 +148,21 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
         ADMIN = "admin", _("Admin")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
 
     class Meta:
         ordering = ["organisation__name", "user__email"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_per_user_and_organisation")
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="one_membership_per_user_and_organisation"
+            )
         ]
 
     def __str__(self):
@@ -163,11 +175,17 @@ class Membership(models.Model):
 
 class Invitation(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField(_("email address"))
-    role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -181,18 +199,26 @@ class Invitation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
 
 
 class ApiKey(models.Model):
     """An organisation's key for the REST API. Only the SHA-256 of the secret is stored."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_keys"
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12, unique=True)
     secret_hash = models.CharField(max_length=64)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -288,3 +314,6 @@ class BackupCode(models.Model):
 
     class Meta:
         verbose_name = _("backup code")
+
+    def __str__(self):
+        return f"backup code {self.pk} ({'used' if self.used_at else 'unused'})"

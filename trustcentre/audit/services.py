@@ -10,11 +10,11 @@ import tempfile
 import uuid
 from datetime import UTC
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext as _

@@ -19,12 +19,28 @@ def main() -> int:
     commands = {
         "web": [sys.executable, "manage.py", "runserver", f"{host}:{port}"],
         "worker": [
-            str(BIN / "celery"), "-A", "trustcentre", "worker", "--loglevel", "INFO",
-            "-Q", "default,notifications,exports", "--concurrency", "2", "-n", "dev@%h",
+            str(BIN / "celery"),
+            "-A",
+            "trustcentre",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "-Q",
+            "default,notifications,exports",
+            "--concurrency",
+            "2",
+            "-n",
+            "dev@%h",
         ],
         "beat": [
-            str(BIN / "celery"), "-A", "trustcentre", "beat", "--loglevel", "INFO",
-            "--schedule", str(var_dir / "celerybeat-schedule"),
+            str(BIN / "celery"),
+            "-A",
+            "trustcentre",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(var_dir / "celerybeat-schedule"),
         ],
     }
     processes = {
@@ -33,7 +49,7 @@ def main() -> int:
     }
 
     def stop(*_):
-        # Celery's main process shuts its pool down itself; runserver's reloader child needs the group.
+        # Celery's main process stops its own pool; runserver's reloader child needs the group.
         for name, process in processes.items():
             if process.poll() is None:
                 if name == "web":
@@ -48,18 +64,25 @@ def main() -> int:
                 os.killpg(process.pid, signal.SIGKILL)
         for process in processes.values():
             try:
-                os.killpg(process.pid, signal.SIGKILL)  # leftovers of a group whose leader has exited
+                os.killpg(
+                    process.pid, signal.SIGKILL
+                )  # leftovers of a group whose leader has exited
             except ProcessLookupError:
                 pass
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"\n  Trust centre running on http://{host}:{port}/  (web, worker and beat; Ctrl-C stops all)")
+    print(
+        f"\n  Trust centre running on http://{host}:{port}/"
+        "  (web, worker and beat; Ctrl-C stops all)"
+    )
     print(f"  Emails sent in development: http://{host}:{port}/dev/mail/\n", flush=True)
     try:
         while True:
             for name, process in processes.items():
                 if process.poll() is not None:
-                    print(f"{name} stopped with exit code {process.returncode}; stopping the others.")
+                    print(
+                        f"{name} stopped with exit code {process.returncode}; stopping the others."
+                    )
                     return process.returncode or 1
             time.sleep(0.5)
     except KeyboardInterrupt:

@@ -39,7 +39,12 @@ def navigation(request):
             continue
         items.append({"url": url, "label": label, "active": False})
     # Only the most specific entry is current: /portal/profile/ is "Profile", not also "Portal".
-    matches = [item for item in items if request.path == item["url"] or (item["url"] != "/" and request.path.startswith(item["url"]))]
+    matches = [
+        item
+        for item in items
+        if request.path == item["url"]
+        or (item["url"] != "/" and request.path.startswith(item["url"]))
+    ]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items, "provider_name": settings.PROVIDER_NAME}

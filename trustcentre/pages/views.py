@@ -37,8 +37,18 @@ def portal_home(request):
 
 # (url name, title, description, roles that see it). Apps add their workbench here.
 WORKBENCHES = [
-    ("staff_organisations:list", _("Organisations"), _("Customers and prospects, their members, domains and contract terms."), ("legal", "trust_admin", "dpo")),
-    ("audit:event_list", _("Audit log"), _("Every significant action, hash-chained; filter and export as CSV."), ("legal", "dpo", "trust_admin")),
+    (
+        "staff_organisations:list",
+        _("Organisations"),
+        _("Customers and prospects, their members, domains and contract terms."),
+        ("legal", "trust_admin", "dpo"),
+    ),
+    (
+        "audit:event_list",
+        _("Audit log"),
+        _("Every significant action, hash-chained; filter and export as CSV."),
+        ("legal", "dpo", "trust_admin"),
+    ),
     ("admin:index", _("Administration"), _("Django admin for superusers."), ("superuser",)),
 ]
 
@@ -60,7 +70,9 @@ def workbench_cards_for(user) -> list[dict]:
 @never_cache
 @staff_required
 def staff_home(request):
-    return render(request, "pages/staff_home.html", {"workbench_cards": workbench_cards_for(request.user)})
+    return render(
+        request, "pages/staff_home.html", {"workbench_cards": workbench_cards_for(request.user)}
+    )
 
 
 def _database_answers() -> bool:
