@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "trustcentre.lib.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "trustcentre.lib.headers.CrossOriginResourcePolicyMiddleware",
+    "trustcentre.lib.headers.ApiRequiresHttpsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "trustcentre.accounts.middleware.UserTimezoneMiddleware",
     "trustcentre.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "trustcentre.accounts.middleware.StaffSessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -126,6 +128,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Hashing cost is not what the tests are about; production keeps Django's PBKDF2 default.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "pages:after_login"
 LOGOUT_REDIRECT_URL = "pages:home"
@@ -205,7 +210,9 @@ for _name, _value in email_from_url(EMAIL_URL).items():
 # Security headers and cookies. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER.
 HTTPS = read_bool("HTTPS", not (DEBUG or TESTING))
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# API clients get a clear refusal over plain HTTP rather than a redirect that would resend
+# their key in the clear (trustcentre.lib.headers.ApiRequiresHttpsMiddleware).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^api/"]
 SECURE_HSTS_SECONDS = read_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = read_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = read_bool("SECURE_HSTS_PRELOAD", True)
@@ -222,6 +229,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = read_int("SESSION_COOKIE_AGE", 12 * 60 * 60)
+STAFF_SESSION_IDLE_SECONDS = read_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
+STAFF_SESSION_MAX_SECONDS = read_int("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -1,8 +1,11 @@
 """Per-user time zone, and the second-factor gate in front of the back office."""
 
 import zoneinfo
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -89,3 +92,48 @@ class StaffSecondFactorMiddleware:
             )
         next_url = request.get_full_path() if request.method == "GET" else None
         return redirect(url_with_next(target, next_url))
+
+
+SESSION_STARTED_KEY = "session_started_at"
+SESSION_LAST_SEEN_KEY = "session_last_seen_at"
+
+
+class StaffSessionLifetimeMiddleware:
+    """Staff sessions end after a spell of inactivity and after an absolute lifetime
+    (ASVS V7.3.1, V7.3.2), whatever the cookie's own age. Customers keep the cookie's age.
+
+    Runs after the message middleware, so the sign-in page can say why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.needs_second_factor:
+            ended = self._ended(request)
+            if ended:
+                return ended
+        return self.get_response(request)
+
+    def _ended(self, request):
+        now = timezone.now().timestamp()
+        session = request.session
+        started = session.setdefault(SESSION_STARTED_KEY, now)
+        last_seen = session.get(SESSION_LAST_SEEN_KEY, now)
+        if now - last_seen > settings.STAFF_SESSION_IDLE_SECONDS:
+            reason = gettext("You were signed out after %(minutes)d minutes without activity.") % {
+                "minutes": settings.STAFF_SESSION_IDLE_SECONDS // 60
+            }
+        elif now - started > settings.STAFF_SESSION_MAX_SECONDS:
+            reason = gettext(
+                "You were signed out because staff sessions last at most %(hours)d hours."
+            ) % {"hours": settings.STAFF_SESSION_MAX_SECONDS // 3600}
+        else:
+            session[SESSION_LAST_SEEN_KEY] = now
+            return None
+        logout(request)
+        messages.info(request, reason + " " + gettext("Please sign in again."))
+        login_url = reverse("account_login")
+        if request.method == "GET":
+            return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
+        return redirect(login_url)

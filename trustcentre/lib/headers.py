@@ -1,4 +1,8 @@
-"""Response headers Django does not set itself."""
+"""Response headers Django does not set itself, and HTTPS for the API."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext
 
 
 class CrossOriginResourcePolicyMiddleware:
@@ -14,3 +18,29 @@ class CrossOriginResourcePolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
         return response
+
+
+class ApiRequiresHttpsMiddleware:
+    """Where the site runs on HTTPS, an API request over plain HTTP is refused (ASVS V4.1.2):
+    a redirect would teach clients to send their key in the clear first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.SECURE_SSL_REDIRECT
+            and request.path.startswith("/api/")
+            and not request.is_secure()
+        ):
+            return JsonResponse(
+                {
+                    "type": "about:blank",
+                    "title": gettext("HTTPS required"),
+                    "status": 403,
+                    "detail": gettext("The API is only served over HTTPS."),
+                },
+                status=403,
+                content_type="application/problem+json",
+            )
+        return self.get_response(request)
