@@ -34,7 +34,7 @@ run: install
 	@DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m trustcentre.lib.devserver
 
 test: install
-	$(BIN)/python -m pytest -m "not postgresql and not reliability"
+	$(BIN)/python -m pytest -m "not postgresql and not reliability and not e2e"
 
 lint: install
 	$(BIN)/ruff check .

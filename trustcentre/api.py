@@ -6,4 +6,6 @@ app_name = "api"
 
 urlpatterns: list = [
     path("", include("trustcentre.accounts.api")),
+    path("", include("exports.api")),
+    path("", include("exports.api_register")),
 ]

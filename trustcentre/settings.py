@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "trustcentre.notifications",
     "trustcentre.jobs",
     "trustcentre.pages",
+    "exports",
+    "exports.builtin_source",
 ]
 
 MIDDLEWARE = [
@@ -247,7 +249,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Celery: the broker defaults to a folder (no server needed); Redis in production.
 CELERY_BROKER_URL = read("CELERY_BROKER_URL", "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": read_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": read_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_folder = str(VAR_DIR / "broker")
     CELERY_BROKER_TRANSPORT_OPTIONS.update(
@@ -276,11 +280,31 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trustcentre.notifications.tasks.deliver_due_messages",
         "schedule": 60.0,
     },
-    "requeue-stalled-jobs": {"task": "trustcentre.jobs.tasks.requeue_stalled_jobs", "schedule": 120.0},
-    "anchor-audit-chain": {"task": "trustcentre.audit.tasks.anchor_audit_chain", "schedule": 3600.0},
+    "requeue-stalled-jobs": {
+        "task": "trustcentre.jobs.tasks.requeue_stalled_jobs",
+        "schedule": 120.0,
+    },
+    "anchor-audit-chain": {
+        "task": "trustcentre.audit.tasks.anchor_audit_chain",
+        "schedule": 3600.0,
+    },
+    "delete-expired-exports": {"task": "exports.tasks.delete_expired_exports", "schedule": 3600.0},
 }
 JOB_HEARTBEAT_TIMEOUT = read_int("JOB_HEARTBEAT_TIMEOUT", 300)
 JOB_MAX_ATTEMPTS = read_int("JOB_MAX_ATTEMPTS", 3)
+# Exports (issue 3): limits published in the Data Act register, retention of the archives, how
+# long a download link works, and where a worker writes data files while a job runs (kept
+# there between attempts, so a re-run after a crash resumes).
+EXPORT_MAX_PERIOD_DAYS = read_int("EXPORT_MAX_PERIOD_DAYS", 366)
+EXPORT_MAX_FILE_BYTES = read_int("EXPORT_MAX_FILE_BYTES", 2 * 1024**3)
+EXPORT_RETENTION_DAYS = read_int("EXPORT_RETENTION_DAYS", 7)
+EXPORT_LINK_MAX_AGE = read_int("EXPORT_LINK_MAX_AGE", 60 * 60)
+EXPORT_WORK_DIR = Path(read("EXPORT_WORK_DIR", str(VAR_DIR / "export-work")))
+# The data sources whose categories are exported, listed in the register and erased (dotted
+# paths of exports.sources.base.DataSource classes, comma-separated).
+EXPORT_DATA_SOURCES = read_list(
+    "EXPORT_DATA_SOURCES", "exports.builtin_source.source.BuiltinSource"
+)
 # Outbox delivery: retries back off exponentially (with jitter) from the base to the cap; a row
 # left in "sending" longer than the timeout belonged to a worker that died and is retried.
 OUTBOX_MAX_ATTEMPTS = read_int("OUTBOX_MAX_ATTEMPTS", 10)
@@ -321,6 +345,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # No validator badge: Swagger UI would send the schema's address to validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One name for the export formats wherever they appear (request, job, register), and for
+    # the export statuses.
+    "ENUM_NAME_OVERRIDES": {
+        "ExportFormatEnum": "exports.models.ExportFormat.values",
+        "ExportStatusEnum": "exports.models.DISPLAY_STATUSES",
+    },
 }
 
 # Logging: JSON lines in production, with the request id on every line.

@@ -14,9 +14,11 @@ admin.site.site_header = f"{settings.PROVIDER_NAME} Trust Centre administration"
 urlpatterns = [
     path("", include("trustcentre.pages.urls")),
     path("healthz", healthz, name="healthz"),
+    path("data-act/", include("exports.urls_register")),
     # Our second-factor pages (django-otp) first, so allauth never shadows them.
     path("accounts/", include("trustcentre.accounts.urls_mfa")),
     path("accounts/", include("allauth.urls")),
+    path("portal/exports/", include("exports.urls")),
     # Before every other "portal/" include: its organisations/<slug>/api-keys/ pages.
     path("portal/", include("trustcentre.accounts.urls_api_keys")),
     path("portal/messages/", include("trustcentre.notifications.urls")),

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, who sees it): "all", "signed_in", "staff", or a staff role.
 NAVIGATION = [
     ("pages:home", _("Trust centre"), "all"),
+    ("data_act:register", _("Data Act"), "all"),
     ("pages:portal_home", _("Portal"), "signed_in"),
+    ("exports:home", _("Exports"), "signed_in"),
     ("pages:staff_home", _("Staff"), "staff"),
     ("notifications:portal_message_list", _("Messages"), "signed_in"),
     ("accounts:profile", _("Profile"), "signed_in"),

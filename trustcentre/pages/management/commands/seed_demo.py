@@ -6,6 +6,7 @@ Idempotent: running it again changes nothing that is already there.
 import secrets
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -74,6 +75,12 @@ class Command(BaseCommand):
                         defaults={"role": role},
                     )
                     logins.append(f"{user_line}  ({organisation.slug}, {role})")
+            # Domain apps seed their own demo content through a `seed_demo(stdout)` method on
+            # their AppConfig, so the core never imports them.
+            for app_config in apps.get_app_configs():
+                hook = getattr(app_config, "seed_demo", None)
+                if callable(hook):
+                    hook(stdout=self.stdout)
         self._print(logins)
 
     def _provider(self):
@@ -112,7 +119,9 @@ class Command(BaseCommand):
             # Demo passwords only where DEBUG is on; elsewhere the accounts need a password reset.
             password = DEMO_PASSWORD if settings.DEBUG else None
             create = User.objects.create_superuser if superuser else User.objects.create_user
-            user = create(email=email, password=password or secrets.token_urlsafe(32), full_name=full_name)
+            user = create(
+                email=email, password=password or secrets.token_urlsafe(32), full_name=full_name
+            )
             if password is None:
                 user.set_unusable_password()
                 user.save(update_fields=["password"])
@@ -137,6 +146,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         if settings.DEBUG:
             self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
-            self.stdout.write("Staff are asked to enrol an authenticator app (TOTP) at their first sign-in.")
+            self.stdout.write(
+                "Staff are asked to enrol an authenticator app (TOTP) at their first sign-in."
+            )
         else:
-            self.stdout.write("DEBUG is off: demo accounts have no password; use 'Forgot password'.")
+            self.stdout.write(
+                "DEBUG is off: demo accounts have no password; use 'Forgot password'."
+            )

@@ -1,0 +1,163 @@
+"""The four categories of the built-in source: their fields, types, standards and descriptions.
+
+These are what the Data Act register publishes and what every export, rights-request answer
+and deletion certificate names, so each field says what it means to the customer. A field's
+`personal` flag means it identifies or describes a natural person, directly or through a
+pseudonymous identifier (GDPR Art. 4(1) and (5)); record-keeping fields are not flagged.
+"""
+
+from exports.builtin_source.models import JourneyEvent, OrganisationProfile, VisitorProfile
+from exports.sources.base import Category, FieldType, SchemaField
+
+ISO_8601 = "ISO 8601"
+RFC_4122 = "RFC 4122"
+ISO_3166_1 = "ISO 3166-1 alpha-2"
+RFC_5322 = "RFC 5322"
+E_164 = "E.164"
+RFC_4632 = "RFC 4632"  # CIDR notation of the masked IP network
+RFC_3986 = "RFC 3986"  # URIs
+
+
+def _choices(text_choices) -> tuple[str, ...]:
+    return tuple(value for value, _label in text_choices.choices)
+
+
+LEADS = Category(
+    id="leads",
+    name="Lead contact data",
+    description=(
+        "Contacts identified for you: name, how to reach them, company and location, their "
+        "marketing consent, and the behaviour and score that made them a lead. One row per contact."
+    ),
+    schema_version="1.0",
+    date_field="created_at",
+    migration_difficulty="low",
+    migration_notes=(
+        "Flat contact records in standard formats (RFC 5322 email, E.164 phone, ISO 3166-1 "
+        "countries) that any CRM imports by mapping columns. contact_id links the rows to visitor "
+        "profiles. lead_score is the output of our scoring model on a 0 to 100 scale: keep it as "
+        "a historical value, since another service scores differently."
+    ),
+    fields=(
+        SchemaField("contact_id", FieldType.UUID, "The contact's identifier; stable across exports.", RFC_4122, True, False),
+        SchemaField("first_name", FieldType.STRING, "Given name; empty when unknown.", "", True, False, 100),
+        SchemaField("last_name", FieldType.STRING, "Family name; empty when unknown.", "", True, False, 100),
+        SchemaField("email", FieldType.EMAIL, "Email address (addr-spec).", RFC_5322, True, True, 254),
+        SchemaField("phone", FieldType.PHONE, "Phone number in international form, e.g. +4930123456.", E_164, True, True, 16),
+        SchemaField("company", FieldType.STRING, "The company the contact gave or works for.", "", True, True, 200),
+        SchemaField("job_title", FieldType.STRING, "Job title as given by the contact.", "", True, True, 200),
+        SchemaField("country", FieldType.COUNTRY, "Country of the contact, upper-case alpha-2 code.", ISO_3166_1, True, True, 2),
+        SchemaField(
+            "ip_network", FieldType.IP_NETWORK,
+            "Network of the last visit in CIDR notation: IPv4 masked to /24, IPv6 to /48. "
+            "The full address is never stored.",
+            RFC_4632, True, True, 49,
+        ),
+        SchemaField("city", FieldType.STRING, "City, derived from the network or given by the contact.", "", True, True, 100),
+        SchemaField("region", FieldType.STRING, "Region or state, as for city.", "", True, True, 100),
+        SchemaField("consent_marketing", FieldType.BOOLEAN, "Whether the contact consented to marketing.", "", True, False),
+        SchemaField("consent_recorded_at", FieldType.DATETIME, "When that consent or refusal was recorded, UTC.", ISO_8601, True, True),
+        SchemaField("lead_score", FieldType.INTEGER, "Score from 0 to 100 given by our scoring model (the model itself is not exported).", "", True, False),
+        SchemaField("page_views", FieldType.INTEGER, "Pages the contact viewed on your website.", "", True, False),
+        SchemaField("last_seen_at", FieldType.DATETIME, "The contact's last visit, UTC.", ISO_8601, True, True),
+        SchemaField("created_at", FieldType.DATETIME, "When the lead was created, UTC.", ISO_8601, False, False),
+        SchemaField("updated_at", FieldType.DATETIME, "When the lead last changed, UTC.", ISO_8601, False, False),
+    ),
+)
+
+VISITOR_PROFILES = Category(
+    id="visitor_profiles",
+    name="Visitor profiles",
+    description=(
+        "Visitors of your website, pseudonymous until identified as a lead: when they came, how "
+        "often, from where and on which kind of device. One row per profile."
+    ),
+    schema_version="1.0",
+    date_field="created_at",
+    migration_difficulty="medium",
+    migration_notes=(
+        "Pseudonymous profiles keyed by profile_id and linked to leads by contact_id (empty for "
+        "visitors never identified). The destination must accept historical profiles; device "
+        "types are our classification, listed in the schema."
+    ),
+    fields=(
+        SchemaField("profile_id", FieldType.UUID, "The profile's identifier (pseudonymous).", RFC_4122, True, False),
+        SchemaField("contact_id", FieldType.UUID, "The lead this visitor was identified as; empty when anonymous.", RFC_4122, True, True),
+        SchemaField("first_seen_at", FieldType.DATETIME, "First visit, UTC.", ISO_8601, True, False),
+        SchemaField("last_seen_at", FieldType.DATETIME, "Latest visit, UTC.", ISO_8601, True, False),
+        SchemaField("sessions", FieldType.INTEGER, "Number of visits (sessions).", "", True, False),
+        SchemaField("page_views", FieldType.INTEGER, "Pages viewed over all sessions.", "", True, False),
+        SchemaField("country", FieldType.COUNTRY, "Country of the latest visit, from its network.", ISO_3166_1, True, True, 2),
+        SchemaField(
+            "device_type", FieldType.STRING, "Kind of device of the latest visit.", "", True, False, 10,
+            _choices(VisitorProfile.DeviceType),
+        ),
+        SchemaField("browser_family", FieldType.STRING, "Browser family, e.g. Firefox; empty when unknown.", "", True, False, 50),
+        SchemaField("referrer_domain", FieldType.STRING, "Domain the first visit came from; empty for direct visits.", "", True, True, 253),
+        SchemaField("created_at", FieldType.DATETIME, "When the profile was created, UTC.", ISO_8601, False, False),
+    ),
+)
+
+JOURNEY_INSIGHTS = Category(
+    id="journey_insights",
+    name="Journey insights",
+    description=(
+        "What each visitor did on your website, event by event: page views, forms, downloads, "
+        "videos. One row per event, linked to its visitor profile."
+    ),
+    schema_version="1.0",
+    date_field="occurred_at",
+    migration_difficulty="medium",
+    migration_notes=(
+        "An event stream linked to visitor profiles by profile_id. Event types are our "
+        "vocabulary (listed in the schema): map them to the destination's event names. The "
+        "largest category by far: export it by date period or through the API."
+    ),
+    fields=(
+        SchemaField("event_id", FieldType.UUID, "The event's identifier.", RFC_4122, False, False),
+        SchemaField("profile_id", FieldType.UUID, "The visitor profile the event belongs to.", RFC_4122, True, False),
+        SchemaField("occurred_at", FieldType.DATETIME, "When it happened, UTC.", ISO_8601, True, False),
+        SchemaField(
+            "event_type", FieldType.STRING, "What happened.", "", True, False, 20,
+            _choices(JourneyEvent.EventType),
+        ),
+        SchemaField("page_url", FieldType.STRING, "The page it happened on (absolute URI).", RFC_3986, True, False, 2000),
+        SchemaField("duration_seconds", FieldType.INTEGER, "Time spent, in seconds, where it applies.", "", True, True),
+        SchemaField("created_at", FieldType.DATETIME, "When it was recorded, UTC.", ISO_8601, False, False),
+    ),
+)
+
+ORGANISATION_PROFILES = Category(
+    id="organisation_profiles",
+    name="Organisation profiles",
+    description=(
+        "Companies your visitors were matched to, with firmographic data and how often they "
+        "visited. About organisations, not people: a data subject's request finds no rows here."
+    ),
+    schema_version="1.0",
+    date_field="created_at",
+    migration_difficulty="high",
+    migration_notes=(
+        "The matches are the output of our proprietary matching of visits to companies (the "
+        "model is not exported). The results are exported in full, but a destination service "
+        "matches visits with its own data, so its figures will differ from these after switching."
+    ),
+    fields=(
+        SchemaField("organisation_id", FieldType.UUID, "The organisation's identifier.", RFC_4122, False, False),
+        SchemaField("name", FieldType.STRING, "Company name.", "", False, False, 200),
+        SchemaField("domain", FieldType.STRING, "The company's web domain; empty when unknown.", "", False, False, 253),
+        SchemaField("industry", FieldType.STRING, "Industry; empty when unknown.", "", False, False, 100),
+        SchemaField(
+            "employee_range", FieldType.STRING, "Number of employees, as a range.", "", False, True, 10,
+            _choices(OrganisationProfile.EmployeeRange),
+        ),
+        SchemaField("country", FieldType.COUNTRY, "Country of the company's headquarters.", ISO_3166_1, False, True, 2),
+        SchemaField("city", FieldType.STRING, "City of the company's headquarters.", "", False, True, 100),
+        SchemaField("matched_visits", FieldType.INTEGER, "Visits matched to the company.", "", False, False),
+        SchemaField("first_matched_at", FieldType.DATETIME, "First matched visit, UTC.", ISO_8601, False, False),
+        SchemaField("last_matched_at", FieldType.DATETIME, "Latest matched visit, UTC.", ISO_8601, False, False),
+        SchemaField("created_at", FieldType.DATETIME, "When the profile was created, UTC.", ISO_8601, False, False),
+    ),
+)
+
+CATEGORIES = (LEADS, VISITOR_PROFILES, JOURNEY_INSIGHTS, ORGANISATION_PROFILES)

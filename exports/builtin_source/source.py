@@ -1,0 +1,223 @@
+"""BuiltinSource: the four categories kept in the portal's database, listed, counted and deleted.
+
+Rows stream in primary-key order (a UUID, so the same data always gives the same order) by
+keyset pagination: each chunk is "key > last key seen, LIMIT chunk", which costs the same at
+the millionth row as at the first, where OFFSET would rescan everything before it.
+
+A data subject (rights requests) is found in leads by email, phone or contact id; in
+visitor_profiles through the contact ids of those leads; in journey_insights through those
+profiles; organisation_profiles hold no one's personal data, so a subject has no rows there.
+Because the dependent categories find the subject through leads and profiles, a caller
+erasing a subject deletes in reverse category order: journey_insights, visitor_profiles,
+then leads (organisation_profiles whenever). Deleting leads first would strand the subject's
+profiles and events where no filter finds them.
+"""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+
+from django.db import connections, router, transaction
+from django.db.models import F, Func, Q, QuerySet, TextField
+
+from exports.builtin_source.categories import CATEGORIES
+from exports.builtin_source.models import JourneyEvent, Lead, OrganisationProfile, VisitorProfile
+from exports.builtin_source.services import normalise_phone
+from exports.formats import CSV_WRITER_OPTIONS
+from exports.sources import UnknownCategory
+from exports.sources.base import Category, DataSource, DataSubject, FieldType, RowFilter
+
+MODELS = {
+    "leads": Lead,
+    "visitor_profiles": VisitorProfile,
+    "journey_insights": JourneyEvent,
+    "organisation_profiles": OrganisationProfile,
+}
+
+# COPY output is gathered into blocks of about this size before it is converted and written:
+# one write per row would cost more than the copy itself.
+COPY_BLOCK_BYTES = 256 * 1024
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
+def _subject_leads(tenant_id, subject: DataSubject) -> QuerySet:
+    match = Q()
+    if subject.email:
+        match |= Q(email__iexact=subject.email.strip())
+    if subject.phone:
+        match |= Q(phone=normalise_phone(subject.phone))
+    if subject.contact_id:
+        match |= Q(contact_id=subject.contact_id)
+    return Lead.objects.filter(match, tenant_id=tenant_id)
+
+
+def _subject_profiles(tenant_id, subject: DataSubject) -> QuerySet:
+    match = Q(contact_id__in=_subject_leads(tenant_id, subject).values("contact_id"))
+    if subject.contact_id:
+        # Also when the lead itself is gone (erased first, or never imported).
+        match |= Q(contact_id=subject.contact_id)
+    return VisitorProfile.objects.filter(match, tenant_id=tenant_id)
+
+
+class BuiltinSource(DataSource):
+    """The provider's product data held in this portal's database (exports.builtin_source)."""
+
+    categories = CATEGORIES
+
+    def _category(self, category_id: str) -> tuple[type, Category]:
+        for category in self.categories:
+            if category.id == category_id:
+                return MODELS[category_id], category
+        raise UnknownCategory(category_id)
+
+    def queryset(self, *, category_id: str, row_filter: RowFilter) -> QuerySet:
+        """The category's rows that match the filter, unordered."""
+        model, category = self._category(category_id)
+        tenant_id = row_filter.tenant_id
+        rows = model.objects.filter(tenant_id=tenant_id)
+        subject = row_filter.subject
+        if subject is not None:
+            if model is Lead:
+                rows = _subject_leads(tenant_id, subject)
+            elif model is VisitorProfile:
+                rows = _subject_profiles(tenant_id, subject)
+            elif model is JourneyEvent:
+                profiles = _subject_profiles(tenant_id, subject).values("profile_id")
+                rows = rows.filter(profile_id__in=profiles)
+            else:
+                return model.objects.none()
+        # Inclusive UTC days: from the start of date_from to the start of the day after date_to.
+        if row_filter.date_from:
+            rows = rows.filter(**{f"{category.date_field}__gte": _day_start(row_filter.date_from)})
+        if row_filter.date_to:
+            day_after = row_filter.date_to + datetime.timedelta(days=1)
+            rows = rows.filter(**{f"{category.date_field}__lt": _day_start(day_after)})
+        return rows.order_by()
+
+    def iter_rows(self, *, category_id: str, row_filter: RowFilter, chunk_size: int = 2000) -> Iterator[dict]:
+        model, category = self._category(category_id)
+        names = category.field_names
+        key = model._meta.pk.name
+        key_index = names.index(key)
+        rows = self.queryset(category_id=category_id, row_filter=row_filter).order_by(key)
+        last_key = None
+        while True:
+            page = rows if last_key is None else rows.filter(**{f"{key}__gt": last_key})
+            chunk = list(page.values_list(*names)[:chunk_size])
+            for values in chunk:
+                yield dict(zip(names, values, strict=True))
+            if len(chunk) < chunk_size:
+                return
+            last_key = chunk[-1][key_index]
+
+    def count(self, *, category_id: str, row_filter: RowFilter) -> int:
+        return self.queryset(category_id=category_id, row_filter=row_filter).count()
+
+    def delete_batch(self, *, category_id: str, row_filter: RowFilter, batch_size: int = 5000) -> int:
+        """Delete at most batch_size matching rows. Ids first, then a DELETE by id: a bounded
+        statement whatever the filter, and a crash between batches leaves only whole batches
+        done, so calling again simply continues. See the module docstring for the order."""
+        model, _category = self._category(category_id)
+        with transaction.atomic(using=router.db_for_write(model)):
+            keys = list(
+                self.queryset(category_id=category_id, row_filter=row_filter)
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not keys:
+                return 0
+            deleted, _per_model = model.objects.filter(tenant_id=row_filter.tenant_id, pk__in=keys).delete()
+        return deleted
+
+    def copy_csv_to(self, *, category_id: str, row_filter: RowFilter, stream) -> int | None:
+        """On PostgreSQL, COPY ... TO STDOUT with every column formatted in SQL as
+        exports.formats.csv_cell formats it; None elsewhere (the caller uses iter_rows)."""
+        model, category = self._category(category_id)
+        connection = connections[router.db_for_read(model)]
+        if connection.vendor != "postgresql":
+            return None
+        rows = self.queryset(category_id=category_id, row_filter=row_filter).order_by(model._meta.pk.name)
+        header = io.StringIO(newline="")
+        csv.writer(header, **CSV_WRITER_OPTIONS).writerow(category.field_names)
+        stream.write(header.getvalue().encode())
+        if rows.query.is_empty():  # e.g. a data subject's organisation profiles: no SQL at all
+            return 0
+        # Annotation names may not clash with model fields; the header is written above anyway.
+        columns = {f"column_{index}": _csv_text(field) for index, field in enumerate(category.fields)}
+        query = rows.annotate(**columns).values_list(*columns).query
+        sql, params = query.get_compiler(connection=connection).as_sql()
+
+        line_ends = RecordEndsToCrlf()
+        block, size = [], 0
+        # A savepoint: if the stream gives up half way (a file grown too large), the COPY is
+        # cancelled, and the caller's transaction must stay usable for its fallback.
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                for data in copy:
+                    block.append(data)
+                    size += len(data)
+                    if size >= COPY_BLOCK_BYTES:
+                        stream.write(line_ends.convert(b"".join(block)))
+                        block, size = [], 0
+            if block:
+                stream.write(line_ends.convert(b"".join(block)))
+        if line_ends.in_quotes:
+            raise RuntimeError("COPY output ended inside a quoted field.")
+        return line_ends.records
+
+
+# to_char's pattern for csv_cell's "YYYY-MM-DDTHH:MM:SS.ffffffZ" ("US" is microseconds).
+_PG_DATETIME = """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+
+
+def _csv_text(field) -> Func:
+    """The SQL expression giving a field's csv_cell text, NULL where csv_cell gives "".
+
+    COPY's CSV mode quotes a value equal to its NULL string (empty), so an empty string would
+    come out as "" where csv.writer writes nothing: NULLIF turns it into NULL, an empty cell."""
+    column = F(field.name)
+    if field.type == FieldType.DATETIME:
+        return Func(column, template=_PG_DATETIME, output_field=TextField())
+    if field.type == FieldType.DATE:
+        return Func(column, template="to_char(%(expressions)s, 'YYYY-MM-DD')", output_field=TextField())
+    if field.type == FieldType.BOOLEAN:
+        return Func(
+            column,
+            template="CASE WHEN %(expressions)s THEN 'true' WHEN NOT %(expressions)s THEN 'false' END",
+            output_field=TextField(),
+        )
+    if field.type in (FieldType.INTEGER, FieldType.UUID):
+        return Func(column, template="(%(expressions)s)::text", output_field=TextField())
+    if field.type in (FieldType.NUMBER, FieldType.JSON):
+        # Python and PostgreSQL write these differently; the built-in source has none.
+        raise NotImplementedError(f"No COPY form for {field.type} fields.")
+    return Func(column, template="NULLIF((%(expressions)s)::text, '')", output_field=TextField())
+
+
+class RecordEndsToCrlf:
+    """Turns the LF that ends each CSV record into CRLF, leaving line breaks inside quoted
+    fields as they are (csv.writer keeps those too). COPY quotes every value that holds CR or
+    LF, so an LF outside quotes always ends a record. Works on any split of the bytes: the
+    quote state carries over, and in UTF-8 the bytes of '"' and LF never occur inside another
+    character. Doubled quotes inside a field toggle the state twice and leave it unchanged."""
+
+    def __init__(self):
+        self.in_quotes = False
+        self.records = 0
+
+    def convert(self, data: bytes) -> bytes:
+        if not self.in_quotes and b'"' not in data:
+            self.records += data.count(b"\n")
+            return data.replace(b"\n", b"\r\n")
+        parts = data.split(b'"')
+        last = len(parts) - 1
+        for index, part in enumerate(parts):
+            if not self.in_quotes and b"\n" in part:
+                self.records += part.count(b"\n")
+                parts[index] = part.replace(b"\n", b"\r\n")
+            if index < last:
+                self.in_quotes = not self.in_quotes
+        return b'"'.join(parts)

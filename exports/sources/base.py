@@ -1,0 +1,106 @@
+"""The interface every source of customer data implements: describe, list, count, delete.
+
+A source owns one or more categories of a tenant's data. The export machinery, rights
+requests (one data subject) and end-of-contract deletion all go through this interface, so
+a new source of data is covered by all three the day it is registered.
+"""
+
+import abc
+import datetime
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+class FieldType:
+    STRING = "string"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    DATETIME = "datetime"  # ISO 8601, UTC, e.g. 2026-11-23T18:49:55.123456Z
+    DATE = "date"  # ISO 8601
+    UUID = "uuid"  # RFC 4122
+    EMAIL = "email"  # RFC 5322 addr-spec
+    PHONE = "phone"  # E.164
+    COUNTRY = "country"  # ISO 3166-1 alpha-2
+    IP_NETWORK = "ip_network"  # CIDR, masked (/24 for IPv4)
+    JSON = "json"  # a JSON object
+
+
+@dataclass(frozen=True)
+class SchemaField:
+    name: str
+    type: str
+    description: str
+    standard: str = ""
+    personal: bool = False
+    nullable: bool = True
+    max_length: int | None = None  # strings: the longest value the source stores
+    choices: tuple[str, ...] = ()  # strings: the only values the field takes, when closed
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str  # the stable id used by the API: leads, visitor_profiles, ...
+    name: str
+    description: str
+    fields: tuple[SchemaField, ...]
+    schema_version: str
+    date_field: str  # the field a date period filters on
+    migration_difficulty: str  # "low" | "medium" | "high"
+    migration_notes: str = ""
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+@dataclass(frozen=True)
+class DataSubject:
+    """One person whose rows are wanted (rights requests). Any given identifier matches."""
+
+    email: str | None = None
+    phone: str | None = None
+    contact_id: uuid.UUID | None = None
+
+    def __post_init__(self):
+        if not (self.email or self.phone or self.contact_id):
+            raise ValueError("A data subject needs an email, a phone number or a contact id.")
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    tenant_id: uuid.UUID
+    subject: DataSubject | None = None
+    date_from: datetime.date | None = None  # inclusive, UTC day
+    date_to: datetime.date | None = None  # inclusive, UTC day
+    extra: dict = field(default_factory=dict)
+
+
+class DataSource(abc.ABC):
+    """A source of customer data. Rows are plain dicts whose keys are the category's field
+    names, in that order, with values already in their export form: datetimes as aware UTC
+    datetimes, UUIDs as uuid.UUID, countries as alpha-2 strings, JSON fields as dicts."""
+
+    categories: tuple[Category, ...] = ()
+
+    @abc.abstractmethod
+    def iter_rows(self, *, category_id: str, row_filter: RowFilter, chunk_size: int = 2000) -> Iterator[dict]:
+        """Stream the rows in a stable order (the same data gives the same order), never
+        holding the whole category in memory."""
+
+    @abc.abstractmethod
+    def count(self, *, category_id: str, row_filter: RowFilter) -> int:
+        """How many rows iter_rows would give."""
+
+    @abc.abstractmethod
+    def delete_batch(self, *, category_id: str, row_filter: RowFilter, batch_size: int = 5000) -> int:
+        """Delete at most batch_size matching rows and return how many were deleted; 0 when none
+        are left. Safe to call again after a crash (idempotent by construction)."""
+
+    def copy_csv_to(self, *, category_id: str, row_filter: RowFilter, stream) -> int | None:
+        """Optional fast path: write the category as RFC 4180 CSV (header, CRLF, UTF-8) to the
+        binary stream and return the row count, or return None when the source or database
+        cannot (the caller then writes the CSV from iter_rows). Must give byte-identical
+        output to the generic writer."""
+        return None

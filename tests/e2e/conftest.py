@@ -1,0 +1,97 @@
+"""Browser journeys: pytest-django's live server (static files served by its StaticFilesHandler)
+and Playwright driving the system's Chromium, with a screenshot of the page when a test fails.
+
+Playwright's sync API keeps an asyncio loop suspended in the test's thread, and Django refuses
+ORM calls from a thread with a loop in it. The browser therefore lives only as long as one test,
+and `DJANGO_ALLOW_ASYNC_UNSAFE` is set for that test only: the ORM calls the tests make are
+plain synchronous ones, between browser steps. e2e tests run in .ci/run's second pass."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from playwright.sync_api import Page, expect, sync_playwright
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "var" / "e2e-screenshots"
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Long enough for a loaded CI machine, short enough that a broken page fails quickly.
+TIMEOUT_MS = 15_000
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so the page fixture knows whether it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def _allow_orm_beside_playwright(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser(_allow_orm_beside_playwright):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"browser tests need Chromium at {CHROMIUM}: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # While Playwright's loop exists, Django keeps this thread's database connections
+            # in a separate, per-loop store (asgiref's Local); close them before the loop goes,
+            # or they outlive the test and block the test database's removal.
+            connections.close_all()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh browser context on the live server; on failure its screenshot goes to
+    var/e2e-screenshots/<test name>.png."""
+    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    failed = any(
+        getattr(getattr(request.node, f"report_{when}", None), "failed", False)
+        for when in ("setup", "call")
+    )
+    if failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+        try:
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        except Exception as error:  # the screenshot must never hide the real failure
+            print(f"screenshot failed: {error}")
+        else:
+            print(f"screenshot: {SCREENSHOTS / f'{name}.png'}")
+    context.close()
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Fill allauth's sign-in form as a person would; the caller asserts where it lands."""
+    page.goto("/accounts/login/")
+    main = page.locator("main")
+    main.get_by_label("Email").fill(email)
+    main.get_by_label("Password").fill(password)
+    main.get_by_role("button", name="Sign in").click()
+
+
+def sign_out(page: Page) -> None:
+    page.locator("header").get_by_role("button", name="Sign out").click()
+    expect(page.locator("header").get_by_role("link", name="Sign in")).to_be_visible()
