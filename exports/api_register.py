@@ -25,7 +25,9 @@ class ProviderSerializer(serializers.Serializer):
     name = serializers.CharField()
     legal_name = serializers.CharField(allow_blank=True)
     website = serializers.CharField(allow_blank=True)
-    contact_email = serializers.CharField(allow_blank=True, help_text="Where to send switching requests and questions.")
+    contact_email = serializers.CharField(
+        allow_blank=True, help_text="Where to send switching requests and questions."
+    )
 
     class Meta:
         ref_name = "DataActProvider"
@@ -34,10 +36,14 @@ class ProviderSerializer(serializers.Serializer):
 class RegisterFieldSerializer(serializers.Serializer):
     name = serializers.CharField()
     type = serializers.CharField(help_text="One of: " + ", ".join(FIELD_TYPES) + ".")
-    standard = serializers.CharField(allow_blank=True, help_text="The standard the value follows, e.g. ISO 8601.")
+    standard = serializers.CharField(
+        allow_blank=True, help_text="The standard the value follows, e.g. ISO 8601."
+    )
     description = serializers.CharField()
     personal = serializers.BooleanField(help_text="Identifies or describes a natural person.")
-    nullable = serializers.BooleanField(help_text="The value may be missing (null in JSON, empty in CSV).")
+    nullable = serializers.BooleanField(
+        help_text="The value may be missing (null in JSON, empty in CSV)."
+    )
 
     class Meta:
         ref_name = "DataActField"
@@ -60,7 +66,9 @@ class RegisterCategorySerializer(serializers.Serializer):
     contains_personal_data = serializers.BooleanField()
     fields = RegisterFieldSerializer(many=True)
     json_schema_url = serializers.URLField(help_text="The JSON Schema below, as a file of its own.")
-    json_schema = serializers.JSONField(help_text="JSON Schema (draft 2020-12) of one row in a JSON export.")
+    json_schema = serializers.JSONField(
+        help_text="JSON Schema (draft 2020-12) of one row in a JSON export."
+    )
     migration_difficulty = MigrationDifficultySerializer()
 
     class Meta:

@@ -89,7 +89,14 @@ STANDARDS = {
 }
 
 # The standards of the files themselves, whatever the fields.
-FORMAT_STANDARDS = ["RFC 4180", "RFC 8259", "ECMA-376", "JSON Schema 2020-12", "RFC 3629", "FIPS 180-4"]
+FORMAT_STANDARDS = [
+    "RFC 4180",
+    "RFC 8259",
+    "ECMA-376",
+    "JSON Schema 2020-12",
+    "RFC 3629",
+    "FIPS 180-4",
+]
 
 EXCLUDED_CATEGORIES = [
     {
@@ -197,7 +204,10 @@ def _category_entry(category: Category) -> dict:
         ],
         "json_schema_url": _site_url(reverse("data_act:schema", args=[category.id])),
         "json_schema": json_schema(category),
-        "migration_difficulty": {"level": category.migration_difficulty, "notes": category.migration_notes},
+        "migration_difficulty": {
+            "level": category.migration_difficulty,
+            "notes": category.migration_notes,
+        },
     }
 
 
@@ -206,7 +216,12 @@ def _provider() -> dict:
 
     profile = ProviderProfile.current()
     if profile is None:
-        return {"name": settings.PROVIDER_NAME, "legal_name": "", "website": "", "contact_email": ""}
+        return {
+            "name": settings.PROVIDER_NAME,
+            "legal_name": "",
+            "website": "",
+            "contact_email": "",
+        }
     return {
         "name": profile.name,
         "legal_name": profile.legal_name,
@@ -302,7 +317,9 @@ def _switching() -> dict:
 def build_register() -> dict:
     """The register as a JSON-ready dict: what /data-act/ shows and the API returns."""
     categories = all_categories()
-    types_used = list(dict.fromkeys(field.type for category in categories for field in category.fields))
+    types_used = list(
+        dict.fromkeys(field.type for category in categories for field in category.fields)
+    )
     standards_used = dict.fromkeys(
         field.standard for category in categories for field in category.fields if field.standard
     )
@@ -316,7 +333,9 @@ def build_register() -> dict:
         "categories": [_category_entry(category) for category in categories],
         "excluded_categories": EXCLUDED_CATEGORIES,
         "formats": _formats(),
-        "value_forms": [{"type": type_, "form": VALUE_FORMS.get(type_, "")} for type_ in types_used],
+        "value_forms": [
+            {"type": type_, "form": VALUE_FORMS.get(type_, "")} for type_ in types_used
+        ],
         "archive": {
             "media_type": "application/zip",
             "description": "Every export is one zip archive: the data files, manifest.json "
@@ -356,6 +375,7 @@ def build_register() -> dict:
             "days, then it is deleted; a new export can be started at any time.",
         },
         "switching": _switching(),
-        "standards": [{"id": standard, "title": STANDARDS.get(standard, "")} for standard in standards_used],
+        "standards": [
+            {"id": standard, "title": STANDARDS.get(standard, "")} for standard in standards_used
+        ],
     }
-

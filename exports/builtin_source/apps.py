@@ -20,7 +20,9 @@ class BuiltinSourceConfig(AppConfig):
         from exports.builtin_source.sample_data import generate_sample_data
         from trustcentre.accounts.models import Organisation
 
-        for organisation in Organisation.objects.filter(kind=Organisation.Kind.CUSTOMER).order_by("slug"):
+        for organisation in Organisation.objects.filter(kind=Organisation.Kind.CUSTOMER).order_by(
+            "slug"
+        ):
             if Lead.objects.filter(tenant_id=organisation.tenant_id).exists():
                 continue
             counts = generate_sample_data(

@@ -20,23 +20,33 @@ from django.utils.translation import gettext_lazy as _
 E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 
-e164_validator = RegexValidator(E164_PATTERN, _("Enter a phone number in E.164 form, e.g. +4930123456."))
-country_validator = RegexValidator(COUNTRY_PATTERN, _("Enter an ISO 3166-1 alpha-2 country code, e.g. DE."))
+e164_validator = RegexValidator(
+    E164_PATTERN, _("Enter a phone number in E.164 form, e.g. +4930123456.")
+)
+country_validator = RegexValidator(
+    COUNTRY_PATTERN, _("Enter an ISO 3166-1 alpha-2 country code, e.g. DE.")
+)
 
 
 class Lead(models.Model):
     """A contact the product identified for the customer: who, how to reach them, consent, and
     the behaviour that made them a lead."""
 
-    contact_id = models.UUIDField(_("contact id"), primary_key=True, default=uuid.uuid4, editable=False)
+    contact_id = models.UUIDField(
+        _("contact id"), primary_key=True, default=uuid.uuid4, editable=False
+    )
     tenant_id = models.UUIDField(_("tenant id"))
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     email = models.EmailField(_("email"), max_length=254, null=True, blank=True)
-    phone = models.CharField(_("phone"), max_length=16, null=True, blank=True, validators=[e164_validator])
+    phone = models.CharField(
+        _("phone"), max_length=16, null=True, blank=True, validators=[e164_validator]
+    )
     company = models.CharField(_("company"), max_length=200, null=True, blank=True)
     job_title = models.CharField(_("job title"), max_length=200, null=True, blank=True)
-    country = models.CharField(_("country"), max_length=2, null=True, blank=True, validators=[country_validator])
+    country = models.CharField(
+        _("country"), max_length=2, null=True, blank=True, validators=[country_validator]
+    )
     # Never the address itself: IPv4 masked to /24 (IPv6 to /48) before it is stored.
     ip_network = models.CharField(_("IP network"), max_length=49, null=True, blank=True)
     city = models.CharField(_("city"), max_length=100, null=True, blank=True)
@@ -74,14 +84,18 @@ class VisitorProfile(models.Model):
         TABLET = "tablet", _("Tablet")
         OTHER = "other", _("Other")
 
-    profile_id = models.UUIDField(_("profile id"), primary_key=True, default=uuid.uuid4, editable=False)
+    profile_id = models.UUIDField(
+        _("profile id"), primary_key=True, default=uuid.uuid4, editable=False
+    )
     tenant_id = models.UUIDField(_("tenant id"))
     contact_id = models.UUIDField(_("contact id"), null=True, blank=True)
     first_seen_at = models.DateTimeField(_("first seen at"))
     last_seen_at = models.DateTimeField(_("last seen at"))
     sessions = models.PositiveIntegerField(_("sessions"), default=0)
     page_views = models.PositiveIntegerField(_("page views"), default=0)
-    country = models.CharField(_("country"), max_length=2, null=True, blank=True, validators=[country_validator])
+    country = models.CharField(
+        _("country"), max_length=2, null=True, blank=True, validators=[country_validator]
+    )
     device_type = models.CharField(_("device type"), max_length=10, choices=DeviceType.choices)
     browser_family = models.CharField(_("browser family"), max_length=50, blank=True)
     referrer_domain = models.CharField(_("referrer domain"), max_length=253, null=True, blank=True)
@@ -157,7 +171,9 @@ class OrganisationProfile(models.Model):
     employee_range = models.CharField(
         _("employee range"), max_length=10, choices=EmployeeRange.choices, null=True, blank=True
     )
-    country = models.CharField(_("country"), max_length=2, null=True, blank=True, validators=[country_validator])
+    country = models.CharField(
+        _("country"), max_length=2, null=True, blank=True, validators=[country_validator]
+    )
     city = models.CharField(_("city"), max_length=100, null=True, blank=True)
     matched_visits = models.PositiveIntegerField(_("matched visits"), default=0)
     first_matched_at = models.DateTimeField(_("first matched at"))

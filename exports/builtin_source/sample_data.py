@@ -2,11 +2,12 @@
 
 For N leads: N + N//2 visitor profiles (one per lead, and an anonymous one for every second
 lead), 4 journey events per profile, and one organisation profile per 20 leads (rounded up).
-Everything, identifiers included, comes from one random generator seeded with the seed and the
-tenant, and times count back from a fixed date, so a run is repeatable and two tenants never
+Everything, identifiers included, comes from one random generator seeded with the seed and
+the tenant, and times count from a fixed date, so a run is repeatable and two tenants never
 share a key. Names, companies and URLs include commas, quotes and non-ASCII letters, as real
-data does. Rows are written in batches: COPY FROM on PostgreSQL (a million leads in minutes),
-bulk_create elsewhere. A subject on the suppression list is skipped, with the profile and events linked to them.
+data does. Rows are written in batches: COPY FROM on PostgreSQL (a million leads in a few
+minutes), bulk_create elsewhere. A subject on the suppression list is skipped, with the
+profile and events linked to them.
 """
 
 import datetime
@@ -14,6 +15,7 @@ import functools
 import random
 import unicodedata
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db import connections, router, transaction
@@ -27,19 +29,23 @@ SPAN_SECONDS = 365 * 24 * 3600
 EVENTS_PER_PROFILE = 4
 LEADS_PER_ORGANISATION = 20
 
+# fmt: off
 FIRST_NAMES = [
     "Anna", "Ben", "Chloé", "David", "Elif", "François", "Greta", "Hannes", "Inès", "Jakub",
-    "Jürgen", "Karin", "Lars", "Maëlle", "Niamh", "Olivia", "Paweł", "Quentin", "Renée", "Sofía",
-    "Tomás", "Ulrike", "Valentina", "Wojciech", "Xavier", "Yasmin", "Zoë", "Łukasz", "Søren", "Ana",
+    "Jürgen", "Karin", "Lars", "Maëlle", "Niamh", "Olivia", "Paweł", "Quentin", "Renée",
+    "Sofía", "Tomás", "Ulrike", "Valentina", "Wojciech", "Xavier", "Yasmin", "Zoë", "Łukasz",
+    "Søren", "Ana",
 ]
 LAST_NAMES = [
     "Müller", "Schmidt", "O'Brien", "García", "Rossi", "Dubois", "Nowak", "Jansen", "Andersson",
     "Kowalski", "Novák", "Smith", "Fernández", "Moreau", "Weiß", "Horvát", "Papadopoulos",
-    "van der Berg", "Lindqvist", "Ó Súilleabháin", "Costa", "Bianchi", "Lefèvre", "Berg", "Nielsen",
+    "van der Berg", "Lindqvist", "Ó Súilleabháin", "Costa", "Bianchi", "Lefèvre", "Berg",
+    "Nielsen",
 ]
 JOB_TITLES = [
-    "Head of Marketing", "CTO", "Procurement Manager", "Sales Director", "Data Protection Officer",
-    'IT Lead, "Cloud"', "Managing Director", "Operations Manager", "Growth Analyst", None,
+    "Head of Marketing", "CTO", "Procurement Manager", "Sales Director",
+    "Data Protection Officer", "IT Lead, \"Cloud\"", "Managing Director", "Operations Manager",
+    "Growth Analyst", None,
 ]
 # (ISO 3166-1 alpha-2, dialling code, [(city, region)])
 PLACES = [
@@ -59,18 +65,33 @@ COMPANY_STEMS = [
     "Granite", "Helios", "Iberia", "Juniper", "Kestrel", "Lumen", "Meridian", "Nimbus", "Orion",
     "Pinnacle", "Quartz", "Riviera", "Sable", "Tanne", "Umbra", "Vireo", "Wacholder", "Zenit",
 ]
-COMPANY_FORMS = ["GmbH", "AG", "SE", "Ltd", "B.V.", "S.A.", "S.p.A.", "Sp. z o.o.", "AB", "Inc."]
-INDUSTRIES = ["Software", "Manufacturing", "Retail", "Logistics", "Financial services", "Healthcare", "Energy", ""]
+COMPANY_FORMS = [
+    "GmbH", "AG", "SE", "Ltd", "B.V.", "S.A.", "S.p.A.", "Sp. z o.o.", "AB", "Inc.",
+]
+INDUSTRIES = [
+    "Software", "Manufacturing", "Retail", "Logistics", "Financial services", "Healthcare",
+    "Energy", "",
+]
 DEVICES = ["desktop"] * 6 + ["mobile"] * 3 + ["tablet", "other"]
-BROWSERS = ["Chrome", "Firefox", "Safari", "Edge", "Samsung Internet", "Opera", ""]
-REFERRERS = ["www.google.com", "www.bing.com", "www.linkedin.com", "duckduckgo.com", "news.example", None, None]
-EVENT_TYPES = ["page_view"] * 6 + ["form_submit", "download", "video_play", "chat_started", "email_click"]
+BROWSERS = [
+    "Chrome", "Firefox", "Safari", "Edge", "Samsung Internet", "Opera", "",
+]
+REFERRERS = [
+    "www.google.com", "www.bing.com", "www.linkedin.com", "duckduckgo.com", "news.example",
+    None, None,
+]
+EVENT_TYPES = ["page_view"] * 6 + [
+    "form_submit", "download", "video_play", "chat_started", "email_click",
+]
 PAGES = [
     "/", "/pricing", "/product/analytics", "/product/lead-insights", "/blog/gdpr-and-analytics",
     "/case-studies/retail", "/contact", "/downloads/whitepaper.pdf", "/webinars/spring",
     "/search?q=price,plans&lang=de", "/über-uns",
 ]
-EMPLOYEE_RANGES = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001+", None]
+EMPLOYEE_RANGES = [
+    "1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001+", None,
+]
+# fmt: on
 
 
 @dataclass
@@ -87,7 +108,9 @@ class SampleDataCounts:
 
 @functools.cache
 def _ascii(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L").replace("ø", "o"))
+    decomposed = unicodedata.normalize(
+        "NFKD", text.replace("ł", "l").replace("Ł", "L").replace("ø", "o")
+    )
     return "".join(ch for ch in decomposed if ch.isascii() and ch.isalnum())
 
 
@@ -121,11 +144,16 @@ class _Generator:
 
     def uuid(self) -> str:
         self._clock += 1
-        return f"{(self._clock << 80) | _UUID_VERSION_AND_VARIANT | (self._bits(76) & _UUID_RANDOM_MASK):032x}"
+        random_bits = self._bits(76) & _UUID_RANDOM_MASK
+        return f"{(self._clock << 80) | _UUID_VERSION_AND_VARIANT | random_bits:032x}"
 
-    def moment(self, after: datetime.datetime | None = None, within_days: int = 60) -> datetime.datetime:
+    def moment(
+        self, after: datetime.datetime | None = None, within_days: int = 60
+    ) -> datetime.datetime:
         if after is None:
-            return ANCHOR - datetime.timedelta(seconds=self.below(SPAN_SECONDS), microseconds=self.below(1_000_000))
+            return ANCHOR - datetime.timedelta(
+                seconds=self.below(SPAN_SECONDS), microseconds=self.below(1_000_000)
+            )
         return min(after + datetime.timedelta(seconds=self.below(within_days * 86400)), ANCHOR)
 
     def company(self) -> tuple[str, str]:
@@ -184,7 +212,9 @@ class _Generator:
     def event(self, profile: tuple) -> tuple:
         first_seen_at, last_seen_at = profile[3], profile[4]
         span = max(1, int((last_seen_at - first_seen_at).total_seconds()))
-        occurred_at = first_seen_at + datetime.timedelta(seconds=self.below(span), microseconds=self.below(1_000_000))
+        occurred_at = first_seen_at + datetime.timedelta(
+            seconds=self.below(span), microseconds=self.below(1_000_000)
+        )
         event_type = self.pick(EVENT_TYPES)
         return (
             self.uuid(),  # event_id
@@ -222,65 +252,111 @@ def _columns(model) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
-class _Writer:
-    """Writes batches of tuples (in the model's field order) to a table: COPY FROM STDIN on
-    PostgreSQL, bulk_create on other databases."""
+class _BulkCreateWriter:
+    """Writes each batch with bulk_create (SQLite and other databases)."""
 
-    def __init__(self, model):
-        self.model = model
-        self.columns = _columns(model)
-        self.connection = connections[router.db_for_write(model)]
-
-    def write(self, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        if self.connection.vendor == "postgresql":
-            table = self.connection.ops.quote_name(self.model._meta.db_table)
-            names = ", ".join(self.connection.ops.quote_name(column) for column in self.columns)
-            with self.connection.cursor() as cursor:
-                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-        else:
-            self.model.objects.bulk_create(
-                [self.model(**dict(zip(self.columns, row, strict=True))) for row in rows], batch_size=500
+    def write(self, batch: dict) -> None:
+        for model, rows in batch.items():
+            columns = _columns(model)
+            model.objects.bulk_create(
+                [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500
             )
+
+    def close(self) -> None:
+        pass
+
+
+class _CopyWriter:
+    """Writes each batch with COPY FROM STDIN (PostgreSQL), in a second thread, so the server
+    stores one batch while this thread draws the next. The thread uses the same database
+    connection, and so the same transaction, while this thread leaves it alone: at most one
+    batch is in flight, and close() waits for it."""
+
+    def __init__(self, connection):
+        connection.ensure_connection()
+        self.connection = connection.connection  # psycopg's, which may be used from a thread
+        self.statements = {}
+        for model in (Lead, VisitorProfile, JourneyEvent, OrganisationProfile):
+            table = connection.ops.quote_name(model._meta.db_table)
+            names = ", ".join(connection.ops.quote_name(column) for column in _columns(model))
+            self.statements[model] = f"COPY {table} ({names}) FROM STDIN"
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sample-data-copy")
+        self.pending = None
+
+    def _copy(self, batch: dict) -> None:
+        with self.connection.cursor() as cursor:
+            for model, rows in batch.items():
+                if rows:
+                    with cursor.copy(self.statements[model]) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+
+    def write(self, batch: dict) -> None:
+        self._wait()
+        self.pending = self.pool.submit(self._copy, batch)
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()  # raises the thread's error here
+
+    def close(self) -> None:
+        try:
+            self._wait()
+        finally:
+            self.pool.shutdown(wait=True)
 
 
 def generate_sample_data(
-    *, tenant_id: uuid.UUID, leads: int, seed: int = 0, site: str = "www.customer.example", batch_size: int = 5000
+    *,
+    tenant_id: uuid.UUID,
+    leads: int,
+    seed: int = 0,
+    site: str = "www.customer.example",
+    batch_size: int = 5000,
 ) -> SampleDataCounts:
     """Add `leads` leads and proportionate rows of the other categories to the tenant, in one
     transaction. The caller makes sure the tenant has no rows yet (keys come from the seed)."""
     generator = _Generator(tenant_id=tenant_id, seed=seed, site=site)
     suppression = SuppressionCheck.for_tenant(tenant_id)
-    writers = {model: _Writer(model) for model in (Lead, VisitorProfile, JourneyEvent, OrganisationProfile)}
+    connection = connections[router.db_for_write(Lead)]
     counts = SampleDataCounts()
-    with transaction.atomic(using=router.db_for_write(Lead)):
-        for start in range(0, leads, batch_size):
-            batch = {model: [] for model in writers}
-            for number in range(start, min(start + batch_size, leads)):
-                lead = generator.lead(number)
-                place_and_time = {"country": lead[8], "created_at": lead[17], "last_seen_at": lead[16]}
-                profile = generator.profile(contact_id=lead[0], **place_and_time)
-                events = [generator.event(profile) for _ in range(EVENTS_PER_PROFILE)]
-                if number % 2 == 1:
-                    anonymous = generator.profile(contact_id=None, **place_and_time)
-                    batch[VisitorProfile].append(anonymous)
-                    batch[JourneyEvent].extend(generator.event(anonymous) for _ in range(EVENTS_PER_PROFILE))
-                if number % LEADS_PER_ORGANISATION == 0:
-                    batch[OrganisationProfile].append(generator.organisation())
-                # Every row is drawn before the check, so a refusal does not change the rest.
-                if suppression.refuses(email=lead[4], phone=lead[5], contact_id=lead[0]):
-                    counts.refused += 1
-                    continue
-                batch[Lead].append(lead)
-                batch[VisitorProfile].append(profile)
-                batch[JourneyEvent].extend(events)
-            for model, rows in batch.items():
-                writers[model].write(rows)
-            counts.leads += len(batch[Lead])
-            counts.visitor_profiles += len(batch[VisitorProfile])
-            counts.journey_insights += len(batch[JourneyEvent])
-            counts.organisation_profiles += len(batch[OrganisationProfile])
+    with transaction.atomic(using=connection.alias):
+        writer = (
+            _CopyWriter(connection) if connection.vendor == "postgresql" else _BulkCreateWriter()
+        )
+        try:
+            _generate(generator, suppression, writer, counts, leads=leads, batch_size=batch_size)
+        finally:
+            writer.close()  # before the transaction ends, whichever way
     return counts
+
+
+def _generate(generator, suppression, writer, counts, *, leads: int, batch_size: int) -> None:
+    for start in range(0, leads, batch_size):
+        batch = {model: [] for model in (Lead, VisitorProfile, JourneyEvent, OrganisationProfile)}
+        for number in range(start, min(start + batch_size, leads)):
+            lead = generator.lead(number)
+            place_and_time = {"country": lead[8], "created_at": lead[17], "last_seen_at": lead[16]}
+            profile = generator.profile(contact_id=lead[0], **place_and_time)
+            events = [generator.event(profile) for _ in range(EVENTS_PER_PROFILE)]
+            if number % 2 == 1:
+                anonymous = generator.profile(contact_id=None, **place_and_time)
+                batch[VisitorProfile].append(anonymous)
+                batch[JourneyEvent].extend(
+                    generator.event(anonymous) for _ in range(EVENTS_PER_PROFILE)
+                )
+            if number % LEADS_PER_ORGANISATION == 0:
+                batch[OrganisationProfile].append(generator.organisation())
+            # Every row is drawn before the check, so a refusal does not change the rest.
+            if suppression.refuses(email=lead[4], phone=lead[5], contact_id=lead[0]):
+                counts.refused += 1
+                continue
+            batch[Lead].append(lead)
+            batch[VisitorProfile].append(profile)
+            batch[JourneyEvent].extend(events)
+        writer.write(batch)
+        counts.leads += len(batch[Lead])
+        counts.visitor_profiles += len(batch[VisitorProfile])
+        counts.journey_insights += len(batch[JourneyEvent])
+        counts.organisation_profiles += len(batch[OrganisationProfile])

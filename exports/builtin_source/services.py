@@ -22,7 +22,10 @@ class SubjectSuppressed(ValidationError):
 
     def __init__(self):
         super().__init__(
-            _("This person asked to be erased and is on the suppression list; they are not imported."),
+            _(
+                "This person asked to be erased and is on the suppression list; "
+                "they are not imported."
+            ),
             code="suppressed",
         )
 
@@ -57,7 +60,11 @@ class SuppressionCheck:
 
     @classmethod
     def for_tenant(cls, tenant_id) -> "SuppressionCheck":
-        return cls(SuppressionEntry.objects.filter(tenant_id=tenant_id).values_list("identifier_hash", flat=True))
+        return cls(
+            SuppressionEntry.objects.filter(tenant_id=tenant_id).values_list(
+                "identifier_hash", flat=True
+            )
+        )
 
     def refuses(self, *, email=None, phone=None, contact_id=None) -> bool:
         if not self._hashes:  # the usual case: skip the hashing
@@ -69,7 +76,9 @@ class SuppressionCheck:
             candidates.append(identifier_hash(SuppressionEntry.Kind.PHONE, phone))
         if contact_id:
             # Hashed in its canonical text (hyphenated), whatever form it was given in.
-            canonical = str(contact_id if isinstance(contact_id, uuid.UUID) else uuid.UUID(str(contact_id)))
+            canonical = str(
+                contact_id if isinstance(contact_id, uuid.UUID) else uuid.UUID(str(contact_id))
+            )
             candidates.append(identifier_hash(SuppressionEntry.Kind.CONTACT_ID, canonical))
         return any(candidate in self._hashes for candidate in candidates)
 
@@ -89,7 +98,9 @@ def lead_ingest(
     email = email.strip() if email else None
     phone = normalise_phone(phone)
     contact_id = contact_id or uuid.uuid4()
-    if SuppressionCheck.for_tenant(tenant_id).refuses(email=email, phone=phone, contact_id=contact_id):
+    if SuppressionCheck.for_tenant(tenant_id).refuses(
+        email=email, phone=phone, contact_id=contact_id
+    ):
         raise SubjectSuppressed()
     now = timezone.now()
     attributes.setdefault("created_at", now)
@@ -109,7 +120,9 @@ def lead_ingest(
 
 
 @transaction.atomic
-def visitor_profile_ingest(*, tenant_id: uuid.UUID, contact_id: uuid.UUID | None = None, **attributes) -> VisitorProfile:
+def visitor_profile_ingest(
+    *, tenant_id: uuid.UUID, contact_id: uuid.UUID | None = None, **attributes
+) -> VisitorProfile:
     """Create one visitor profile; SubjectSuppressed when it is linked to an erased contact."""
     if contact_id and SuppressionCheck.for_tenant(tenant_id).refuses(contact_id=contact_id):
         raise SubjectSuppressed()
@@ -117,4 +130,3 @@ def visitor_profile_ingest(*, tenant_id: uuid.UUID, contact_id: uuid.UUID | None
     profile.full_clean()
     profile.save(force_insert=True)
     return profile
-

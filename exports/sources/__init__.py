@@ -34,7 +34,9 @@ def _load(paths: tuple[str, ...]) -> tuple[DataSource, ...]:
         try:
             source = import_string(path)()
         except ImportError as error:
-            raise ImproperlyConfigured(f"EXPORT_DATA_SOURCES: cannot import {path!r}: {error}") from error
+            raise ImproperlyConfigured(
+                f"EXPORT_DATA_SOURCES: cannot import {path!r}: {error}"
+            ) from error
         if not isinstance(source, DataSource):
             raise ImproperlyConfigured(f"EXPORT_DATA_SOURCES: {path!r} is not a DataSource.")
         for category in source.categories:
@@ -69,4 +71,3 @@ def get_category(category_id: str) -> tuple[DataSource, Category]:
             if category.id == category_id:
                 return source, category
     raise UnknownCategory(category_id)
-

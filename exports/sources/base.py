@@ -96,7 +96,10 @@ class DataSource(abc.ABC):
     @abc.abstractmethod
     def delete_batch(self, *, category_id: str, row_filter: RowFilter, batch_size: int = 5000) -> int:
         """Delete at most batch_size matching rows and return how many were deleted; 0 when none
-        are left. Safe to call again after a crash (idempotent by construction)."""
+        are left. Safe to call again after a crash (idempotent by construction). A caller
+        erasing several categories goes in reverse order of `categories`: a category may find
+        a data subject's rows through an earlier one (journey events through visitor profiles
+        through leads), so the earlier ones must still be there."""
 
     def copy_csv_to(self, *, category_id: str, row_filter: RowFilter, stream) -> int | None:
         """Optional fast path: write the category as RFC 4180 CSV (header, CRLF, UTF-8) to the

@@ -34,7 +34,9 @@ def test_every_row_validates_against_its_categorys_json_schema(customer_data, or
     source, category = get_category(category_id)
     check = validator(category)
     rows = 0
-    for row in source.iter_rows(category_id=category_id, row_filter=RowFilter(tenant_id=org_a.tenant_id)):
+    for row in source.iter_rows(
+        category_id=category_id, row_filter=RowFilter(tenant_id=org_a.tenant_id)
+    ):
         # As the JSON writer writes it: through exports.formats, then JSON text and back.
         document = json.loads(json.dumps(json_record(row, category.fields)))
         errors = [error.message for error in check.iter_errors(document)]
@@ -46,7 +48,12 @@ def test_every_row_validates_against_its_categorys_json_schema(customer_data, or
 def test_the_schemas_refuse_what_is_not_a_row(customer_data, org_a):
     source, category = get_category("leads")
     check = validator(category)
-    row = json_record(next(source.iter_rows(category_id="leads", row_filter=RowFilter(tenant_id=org_a.tenant_id))), category.fields)
+    row = json_record(
+        next(
+            source.iter_rows(category_id="leads", row_filter=RowFilter(tenant_id=org_a.tenant_id))
+        ),
+        category.fields,
+    )
     bad_values = {
         "contact_id": "not-a-uuid",
         "phone": "030 1234567",
@@ -67,11 +74,21 @@ def test_the_schema_is_draft_2020_12_with_standard_formats_and_patterns():
     schema = json_schema(get_category("leads")[1])
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     properties = schema["properties"]
-    assert properties["contact_id"] == {**properties["contact_id"], "type": "string", "format": "uuid"}
-    assert properties["email"]["type"] == ["string", "null"] and properties["email"]["format"] == "email"
+    assert properties["contact_id"] == {
+        **properties["contact_id"],
+        "type": "string",
+        "format": "uuid",
+    }
+    assert (
+        properties["email"]["type"] == ["string", "null"]
+        and properties["email"]["format"] == "email"
+    )
     assert properties["phone"]["pattern"] == r"^\+[1-9][0-9]{1,14}$"
     assert properties["country"]["pattern"] == "^[A-Z]{2}$"
-    assert properties["created_at"]["format"] == "date-time" and properties["created_at"]["type"] == "string"
+    assert (
+        properties["created_at"]["format"] == "date-time"
+        and properties["created_at"]["type"] == "string"
+    )
     assert properties["consent_marketing"]["type"] == "boolean"
     assert properties["lead_score"]["type"] == "integer"
     assert schema["required"] == get_category("leads")[1].field_names
@@ -84,7 +101,11 @@ def test_the_register_is_built_from_the_sources_and_settings(settings, db):
     settings.EXPORT_MAX_PERIOD_DAYS = 90
     settings.API_RATE_LIMIT_PER_MINUTE = 500
     register = build_register()
-    assert [category["id"] for category in register["categories"]] == [c.id for c in all_categories()] == CATEGORY_IDS
+    assert (
+        [category["id"] for category in register["categories"]]
+        == [c.id for c in all_categories()]
+        == CATEGORY_IDS
+    )
     for entry, category in zip(register["categories"], all_categories(), strict=True):
         assert [field["name"] for field in entry["fields"]] == category.field_names
         assert entry["json_schema"] == json_schema(category)
@@ -107,7 +128,14 @@ def test_the_register_is_built_from_the_sources_and_settings(settings, db):
         "retrieval_min_days": 30,
     }
     standards = {item["id"] for item in register["standards"]}
-    assert {"ISO 8601", "RFC 4122", "ISO 3166-1 alpha-2", "RFC 5322", "E.164", "RFC 4180"} <= standards
+    assert {
+        "ISO 8601",
+        "RFC 4122",
+        "ISO 3166-1 alpha-2",
+        "RFC 5322",
+        "E.164",
+        "RFC 4180",
+    } <= standards
     assert "formula" in register["fidelity"] and "byte-faithful" in register["fidelity"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", register["generated_at"])
 
@@ -139,7 +167,9 @@ def test_the_api_is_documented_in_the_openapi_schema_as_public(client, db):
     validate_schema(schema)
     operation = schema["paths"]["/api/v1/data-act/register/"]["get"]
     assert {"401", "403", "429"}.isdisjoint(operation["responses"])
-    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/DataActRegister")
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/DataActRegister"
+    )
     assert operation.get("security") in (None, [], [{}])
     assert "DataActCategory" in schema["components"]["schemas"]
 
@@ -157,8 +187,21 @@ def test_the_public_page_shows_every_category_field_and_rule(client, db):
             assert f"<code>{field.name}</code>" in html
     for excluded in EXCLUDED:
         assert f'id="excluded-{excluded}"' in html
-    for text in ("RFC 4180", "ISO 8601", "E.164", "2 months", "30 calendar days", "7 months", "500 per minute",
-                 "2.0\xa0GB", "366 days", "7 days", "/api/v1/data-act/register/", "/portal/exports/", "never as a formula"):
+    for text in (
+        "RFC 4180",
+        "ISO 8601",
+        "E.164",
+        "2 months",
+        "30 calendar days",
+        "7 months",
+        "500 per minute",
+        "2.0\xa0GB",
+        "366 days",
+        "7 days",
+        "/api/v1/data-act/register/",
+        "/portal/exports/",
+        "never as a formula",
+    ):
         assert text in html, text
     assert "style=" not in html and "<script" not in html
     # The register is in the main navigation for everyone.

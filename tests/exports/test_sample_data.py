@@ -30,7 +30,9 @@ def fingerprint(tenant_id) -> dict:
     for category in all_categories():
         source, _category = get_category(category.id)
         digest = hashlib.sha256()
-        for row in source.iter_rows(category_id=category.id, row_filter=RowFilter(tenant_id=tenant_id)):
+        for row in source.iter_rows(
+            category_id=category.id, row_filter=RowFilter(tenant_id=tenant_id)
+        ):
             digest.update("\x1f".join(csv_record(row, category.fields)).encode() + b"\x1e")
         digests[category.id] = digest.hexdigest()
     return digests
@@ -43,11 +45,16 @@ def counts(tenant_id) -> tuple:
     )
 
 
-@pytest.mark.parametrize("leads, expected", [(41, (41, 61, 244, 3)), (1, (1, 1, 4, 1)), (0, (0, 0, 0, 0))])
+@pytest.mark.parametrize(
+    "leads, expected", [(41, (41, 61, 244, 3)), (1, (1, 1, 4, 1)), (0, (0, 0, 0, 0))]
+)
 def test_proportionate_counts_in_every_category(org_a, leads, expected):
     output = run(org_a.slug, "--leads", str(leads))
     assert counts(org_a.tenant_id) == expected
-    assert f"{expected[0]} leads, {expected[1]} visitor profiles, {expected[2]} journey events" in output
+    assert (
+        f"{expected[0]} leads, {expected[1]} visitor profiles, {expected[2]} journey events"
+        in output
+    )
 
 
 def test_the_same_seed_gives_the_same_rows_and_another_seed_others(org_a):
@@ -70,11 +77,24 @@ def test_two_tenants_with_the_same_seed_share_no_keys(org_a, org_b):
 
 def test_profiles_and_events_link_to_the_tenants_rows(org_a):
     run(org_a.slug, "--leads", "10")
-    contacts = set(Lead.objects.filter(tenant_id=org_a.tenant_id).values_list("contact_id", flat=True))
+    contacts = set(
+        Lead.objects.filter(tenant_id=org_a.tenant_id).values_list("contact_id", flat=True)
+    )
     linked = VisitorProfile.objects.filter(tenant_id=org_a.tenant_id, contact_id__isnull=False)
     assert set(linked.values_list("contact_id", flat=True)) == contacts
-    profiles = set(VisitorProfile.objects.filter(tenant_id=org_a.tenant_id).values_list("profile_id", flat=True))
-    assert set(JourneyEvent.objects.filter(tenant_id=org_a.tenant_id).values_list("profile_id", flat=True)) == profiles
+    profiles = set(
+        VisitorProfile.objects.filter(tenant_id=org_a.tenant_id).values_list(
+            "profile_id", flat=True
+        )
+    )
+    assert (
+        set(
+            JourneyEvent.objects.filter(tenant_id=org_a.tenant_id).values_list(
+                "profile_id", flat=True
+            )
+        )
+        == profiles
+    )
 
 
 def test_existing_data_is_kept_unless_replace_is_given(org_a):
@@ -86,7 +106,10 @@ def test_existing_data_is_kept_unless_replace_is_given(org_a):
     assert counts(org_a.tenant_id) == (3, 4, 16, 1)
 
 
-@pytest.mark.parametrize("args, message", [(["nobody", "--leads", "3"], "No organisation"), (["acme", "--leads", "-1"], "0 or more")])
+@pytest.mark.parametrize(
+    "args, message",
+    [(["nobody", "--leads", "3"], "No organisation"), (["acme", "--leads", "-1"], "0 or more")],
+)
 def test_bad_arguments_are_clear_errors(org_a, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
@@ -94,10 +117,14 @@ def test_bad_arguments_are_clear_errors(org_a, args, message):
 
 def test_a_suppressed_subject_is_not_generated_again(org_a):
     run(org_a.slug, "--leads", "12", "--seed", "3")
-    before = {lead.email: lead.contact_id for lead in Lead.objects.filter(tenant_id=org_a.tenant_id)}
+    before = {
+        lead.email: lead.contact_id for lead in Lead.objects.filter(tenant_id=org_a.tenant_id)
+    }
     erased_email = sorted(before)[4]
     SuppressionEntry.objects.create(
-        tenant_id=org_a.tenant_id, kind="email", identifier_hash=identifier_hash("email", erased_email)
+        tenant_id=org_a.tenant_id,
+        kind="email",
+        identifier_hash=identifier_hash("email", erased_email),
     )
     output = run(org_a.slug, "--leads", "12", "--seed", "3", "--replace")
     after = {lead.email: lead.contact_id for lead in Lead.objects.filter(tenant_id=org_a.tenant_id)}
@@ -114,12 +141,18 @@ def test_seed_demo_gives_each_customer_data_once(db):
     config = apps.get_app_config("builtin_source")
     out = io.StringIO()
     config.seed_demo(stdout=out)
-    first = {organisation.slug: counts(organisation.tenant_id) for organisation in (acme, globex, prospect)}
+    first = {
+        organisation.slug: counts(organisation.tenant_id)
+        for organisation in (acme, globex, prospect)
+    }
     assert first["acme-retail"] == first["globex-logistics"] == (3000, 4500, 18000, 150)
     assert first["initech"] == (0, 0, 0, 0)
     assert "Sample data for acme-retail: 3000 leads" in out.getvalue()
 
     again = io.StringIO()
     config.seed_demo(stdout=again)  # idempotent: nothing added, nothing said
-    assert {organisation.slug: counts(organisation.tenant_id) for organisation in (acme, globex, prospect)} == first
+    assert {
+        organisation.slug: counts(organisation.tenant_id)
+        for organisation in (acme, globex, prospect)
+    } == first
     assert again.getvalue() == ""

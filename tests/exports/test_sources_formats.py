@@ -19,22 +19,44 @@ UTC = datetime.UTC
         (None, FieldType.STRING, ""),
         (None, FieldType.DATETIME, ""),
         ("", FieldType.STRING, ""),
-        ("Zoë, \"the\" one\r\n", FieldType.STRING, "Zoë, \"the\" one\r\n"),  # csv.writer quotes
-        (datetime.datetime(2026, 11, 23, 18, 49, 55, 123456, tzinfo=UTC), FieldType.DATETIME, "2026-11-23T18:49:55.123456Z"),
-        (datetime.datetime(2026, 11, 23, 18, 49, 55, tzinfo=UTC), FieldType.DATETIME, "2026-11-23T18:49:55.000000Z"),
+        ('Zoë, "the" one\r\n', FieldType.STRING, 'Zoë, "the" one\r\n'),  # csv.writer quotes
+        (
+            datetime.datetime(2026, 11, 23, 18, 49, 55, 123456, tzinfo=UTC),
+            FieldType.DATETIME,
+            "2026-11-23T18:49:55.123456Z",
+        ),
+        (
+            datetime.datetime(2026, 11, 23, 18, 49, 55, tzinfo=UTC),
+            FieldType.DATETIME,
+            "2026-11-23T18:49:55.000000Z",
+        ),
         # Another zone is written in UTC.
         (
-            datetime.datetime(2026, 1, 1, 0, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=1))),
+            datetime.datetime(
+                2026, 1, 1, 0, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=1))
+            ),
             FieldType.DATETIME,
             "2025-12-31T23:30:00.000000Z",
         ),
-        (datetime.datetime(987, 6, 5, 4, 3, 2, 1, tzinfo=UTC), FieldType.DATETIME, "0987-06-05T04:03:02.000001Z"),
+        (
+            datetime.datetime(987, 6, 5, 4, 3, 2, 1, tzinfo=UTC),
+            FieldType.DATETIME,
+            "0987-06-05T04:03:02.000001Z",
+        ),
         (datetime.date(2026, 2, 3), FieldType.DATE, "2026-02-03"),
         (True, FieldType.BOOLEAN, "true"),
         (False, FieldType.BOOLEAN, "false"),
         (-42, FieldType.INTEGER, "-42"),
-        (uuid.UUID("0D5B4E8A-1C1F-4E7B-9A55-0B0C0D0E0F10"), FieldType.UUID, "0d5b4e8a-1c1f-4e7b-9a55-0b0c0d0e0f10"),
-        ("0D5B4E8A1C1F4E7B9A550B0C0D0E0F10", FieldType.UUID, "0d5b4e8a-1c1f-4e7b-9a55-0b0c0d0e0f10"),
+        (
+            uuid.UUID("0D5B4E8A-1C1F-4E7B-9A55-0B0C0D0E0F10"),
+            FieldType.UUID,
+            "0d5b4e8a-1c1f-4e7b-9a55-0b0c0d0e0f10",
+        ),
+        (
+            "0D5B4E8A1C1F4E7B9A550B0C0D0E0F10",
+            FieldType.UUID,
+            "0d5b4e8a-1c1f-4e7b-9a55-0b0c0d0e0f10",
+        ),
         ("+4930123456", FieldType.PHONE, "+4930123456"),
         ({"b": 1, "a": "ü"}, FieldType.JSON, '{"a":"ü","b":1}'),
     ],

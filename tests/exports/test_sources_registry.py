@@ -35,7 +35,9 @@ def test_an_unknown_category_is_a_clear_key_and_value_error(category_id):
         get_category(category_id)
     assert isinstance(caught.value, KeyError) and isinstance(caught.value, ValueError)
     message = str(caught.value)
-    assert repr(category_id) in message and "leads" in message and "organisation_profiles" in message
+    assert (
+        repr(category_id) in message and "leads" in message and "organisation_profiles" in message
+    )
     with pytest.raises(ValueError):
         get_category(category_id)
 

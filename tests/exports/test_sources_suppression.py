@@ -8,14 +8,21 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from exports.builtin_source.models import Lead, VisitorProfile
-from exports.builtin_source.services import SubjectSuppressed, lead_ingest, mask_ip, visitor_profile_ingest
+from exports.builtin_source.services import (
+    SubjectSuppressed,
+    lead_ingest,
+    mask_ip,
+    visitor_profile_ingest,
+)
 from exports.models import SuppressionEntry, identifier_hash
 
 MOMENT = datetime.datetime(2026, 5, 1, 9, 0, tzinfo=datetime.UTC)
 
 
 def suppress(tenant_id, kind, value):
-    SuppressionEntry.objects.create(tenant_id=tenant_id, kind=kind, identifier_hash=identifier_hash(kind, value))
+    SuppressionEntry.objects.create(
+        tenant_id=tenant_id, kind=kind, identifier_hash=identifier_hash(kind, value)
+    )
 
 
 def test_a_lead_is_imported_normalised_and_with_its_ip_masked(org_a):
@@ -30,7 +37,10 @@ def test_a_lead_is_imported_normalised_and_with_its_ip_masked(org_a):
     )
     lead.refresh_from_db()
     assert (lead.email, lead.phone, lead.ip_network, lead.country) == (
-        "jane@example.com", "+4930123456", "203.0.113.0/24", "DE",
+        "jane@example.com",
+        "+4930123456",
+        "203.0.113.0/24",
+        "DE",
     )
     assert lead.created_at == lead.updated_at == MOMENT
     assert mask_ip("2001:db8:abcd:12::1") == "2001:db8:abcd::/48"
@@ -56,15 +66,22 @@ def test_a_suppressed_contact_id_is_refused_for_leads_and_linked_profiles(org_a)
     contact_id = uuid.uuid4()
     suppress(org_a.tenant_id, "contact_id", str(contact_id))
     with pytest.raises(SubjectSuppressed):
-        lead_ingest(tenant_id=org_a.tenant_id, contact_id=contact_id, email="new.address@example.com")
+        lead_ingest(
+            tenant_id=org_a.tenant_id, contact_id=contact_id, email="new.address@example.com"
+        )
     with pytest.raises(SubjectSuppressed):
         visitor_profile_ingest(
-            tenant_id=org_a.tenant_id, contact_id=contact_id, first_seen_at=MOMENT, last_seen_at=MOMENT,
+            tenant_id=org_a.tenant_id,
+            contact_id=contact_id,
+            first_seen_at=MOMENT,
+            last_seen_at=MOMENT,
             device_type="mobile",
         )
     assert not Lead.objects.exists() and not VisitorProfile.objects.exists()
     # An anonymous profile carries no identifier and is imported.
-    visitor_profile_ingest(tenant_id=org_a.tenant_id, first_seen_at=MOMENT, last_seen_at=MOMENT, device_type="mobile")
+    visitor_profile_ingest(
+        tenant_id=org_a.tenant_id, first_seen_at=MOMENT, last_seen_at=MOMENT, device_type="mobile"
+    )
     assert VisitorProfile.objects.count() == 1
 
 
@@ -76,6 +93,11 @@ def test_the_suppression_list_is_per_tenant(org_a, org_b):
 
 def test_invalid_values_are_refused_with_the_reason(org_a):
     with pytest.raises(ValidationError) as caught:
-        lead_ingest(tenant_id=org_a.tenant_id, email="jane@example.com", phone="030 123456", country="Germany")
+        lead_ingest(
+            tenant_id=org_a.tenant_id,
+            email="jane@example.com",
+            phone="030 123456",
+            country="Germany",
+        )
     assert {"phone", "country"} <= set(caught.value.message_dict)
     assert not Lead.objects.exists()

@@ -38,22 +38,23 @@ class Command(BaseCommand):
         if has_rows and not replace:
             # Keys come from the seed: adding to existing rows could repeat them.
             raise CommandError(
-                f"{org_slug} already has data in the built-in source; add --replace to delete it first."
+                f"{org_slug} already has data in the built-in source; "
+                "add --replace to delete it first."
             )
         started = time.monotonic()
         with transaction.atomic():
             if has_rows:
                 for model in MODELS:
-                    # One DELETE per table: no cascades or signals, so Django issues it directly.
+                    # One DELETE per table: no cascades or signals, so Django runs it as it is.
                     model.objects.filter(tenant_id=tenant_id).delete()
-            counts = generate_sample_data(
-                tenant_id=tenant_id, leads=leads, seed=seed, site=f"www.{organisation.slug}.example"
-            )
+            site = f"www.{organisation.slug}.example"
+            counts = generate_sample_data(tenant_id=tenant_id, leads=leads, seed=seed, site=site)
         elapsed = time.monotonic() - started
         self.stdout.write(
-            f"{organisation.slug}: {counts.leads} leads, {counts.visitor_profiles} visitor profiles, "
-            f"{counts.journey_insights} journey events, {counts.organisation_profiles} organisation "
-            f"profiles in {elapsed:.1f} s"
+            f"{organisation.slug}: {counts.leads} leads, "
+            f"{counts.visitor_profiles} visitor profiles, "
+            f"{counts.journey_insights} journey events, "
+            f"{counts.organisation_profiles} organisation profiles in {elapsed:.1f} s"
         )
         if counts.refused:
             self.stdout.write(f"{counts.refused} leads skipped: on the suppression list.")
