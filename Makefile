@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps migrate seed lint clean
+.PHONY: run test install system-deps migrate seed lint messages clean
 
 install: $(STAMP)
 
@@ -39,6 +39,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Refresh the translation catalogue (needs gettext); add a language with LANG=de.
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l $(or $(LANG_CODE),en) --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks --no-obsolete
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
