@@ -40,7 +40,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Refresh the translation catalogue (needs gettext); add a language with LANG=de.
+# Refresh the translation catalogue (needs gettext); add a language with LANG_CODE=de.
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l $(or $(LANG_CODE),en) --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks --no-obsolete
 
