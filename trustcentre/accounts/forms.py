@@ -2,10 +2,11 @@
 rules live in services.py, which the forms call where one rule serves both."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from trustcentre.accounts.models import TIME_ZONE_CHOICES, Membership, Organisation
-from trustcentre.accounts.services import organisation_clean_domains
+from trustcentre.accounts.services import invitation_create, organisation_clean_domains
 
 
 class InvitationForm(forms.Form):
@@ -16,6 +17,21 @@ class InvitationForm(forms.Form):
         initial=Membership.Role.MEMBER,
         help_text=_("Admins manage the organisation's people, API keys and agreements."),
     )
+
+    def send(self, *, organisation, invited_by, request):
+        """Invite through the service; its refusals become form errors. Returns the
+        invitation, or None when the form shows why not."""
+        try:
+            return invitation_create(
+                organisation=organisation,
+                email=self.cleaned_data["email"],
+                role=self.cleaned_data["role"],
+                invited_by=invited_by,
+                request=request,
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+            return None
 
 
 class MembershipRoleForm(forms.Form):

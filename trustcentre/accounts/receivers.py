@@ -6,7 +6,6 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from trustcentre.accounts.middleware import SESSION_LAST_SEEN_KEY, SESSION_STARTED_KEY
-
 from trustcentre.accounts.services import organisation_join_by_domain
 
 

@@ -154,22 +154,12 @@ def organisation_edit(request, slug):
 def invitation_create(request, slug):
     organisation = _organisation_or_404(request, slug)
     form = InvitationForm(request.POST)
-    if form.is_valid():
-        try:
-            invitation = services.invitation_create(
-                organisation=organisation,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                invited_by=request.user,
-                request=request,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
-            return _back_to(organisation)
+    invitation = form.is_valid() and form.send(
+        organisation=organisation, invited_by=request.user, request=request
+    )
+    if invitation:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+        return _back_to(organisation)
     return _render_detail(request, organisation, invitation_form=form, status=400)
 
 

@@ -84,22 +84,12 @@ def organisation_detail(request, slug):
 def invitation_create(request, slug):
     organisation = _admin_organisation(request, slug)
     form = InvitationForm(request.POST)
-    if form.is_valid():
-        try:
-            invitation = services.invitation_create(
-                organisation=organisation,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                invited_by=request.user,
-                request=request,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
-            return redirect("accounts:organisation_detail", slug=organisation.slug)
+    invitation = form.is_valid() and form.send(
+        organisation=organisation, invited_by=request.user, request=request
+    )
+    if invitation:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+        return redirect("accounts:organisation_detail", slug=organisation.slug)
     return _render_organisation(request, organisation, invitation_form=form, status=400)
 
 
