@@ -17,6 +17,7 @@ import csv
 import datetime
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 from django.db import connections, router, transaction
@@ -163,19 +164,98 @@ class BuiltinSource(DataSource):
         sql, params = query.get_compiler(connection=connection).as_sql()
 
         copied = 0
-        # A savepoint: if the stream gives up half way (a file grown too large), psycopg cancels
-        # the COPY, and the caller's transaction must stay usable for its fallback.
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            # psycopg's own cursor: Django's debug wrapper (DEBUG, query capture) has a copy()
-            # without parameters. psycopg merges them into the COPY statement client-side.
-            psycopg_cursor = cursor.cursor
-            copying = psycopg_cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params)
-            with connection.wrap_database_errors, copying as copy:
-                reader = _CopyReader(copy, psycopg_cursor.connection)
-                while records := reader.read(COPY_BLOCK_ROWS):
-                    stream.write(crlf_records(records))
-                    copied += len(records)
+        with _copying(connection, f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as reader:
+            while records := reader.read(COPY_BLOCK_ROWS):
+                stream.write(crlf_records(records))
+                copied += len(records)
         return copied
+
+    def copy_json_to(self, *, category_id: str, row_filter: RowFilter, stream) -> int | None:
+        """On PostgreSQL, the whole JSON file (exports.writers.text.JsonWriter's framing) with
+        each row's object made by row_to_json; None elsewhere, or when a field type has no SQL
+        form giving json_value's bytes (the caller then uses iter_rows).
+
+        row_to_json writes compact objects ({"a":1,"b":"x"}), keys in column order, and
+        escapes strings as json.dumps(ensure_ascii=False) does: \\" \\\\ \\b \\f \\n \\r \\t, any
+        other character below U+0020 as \\u00xx (lowercase hex), "/" and non-ASCII as they
+        are. (PostgreSQL text cannot hold NUL or lone surrogates, the only other differences.)
+        json_build_object would not do: it writes {"a" : 1, "b" : "x"}."""
+        model, category = self._category(category_id)
+        connection = connections[router.db_for_read(model)]
+        if connection.vendor != "postgresql":
+            return None
+        columns = {}
+        for field in category.fields:
+            expression = _json_sql_value(field)
+            if expression is None:
+                return None
+            columns[field.name] = expression
+        rows = self.queryset(category_id=category_id, row_filter=row_filter).order_by(
+            model._meta.pk.name
+        )
+        stream.write(JSON_OPENING)
+        if rows.query.is_empty():  # e.g. a data subject's organisation profiles: no SQL at all
+            stream.write(JSON_CLOSING_EMPTY)
+            return 0
+        # Annotations may not share a model field's name, so they get placeholder names here
+        # and the field names as column aliases in the outer SELECT (row_to_json's keys).
+        aliases = {f"column_{index}": name for index, name in enumerate(columns)}
+        annotated = rows.annotate(
+            **{alias: columns[name] for alias, name in aliases.items()}
+        ).values_list(*aliases)
+        sql, params = annotated.query.get_compiler(connection=connection).as_sql()
+        quote = connection.ops.quote_name
+        outer = ", ".join(f"{quote(alias)} AS {quote(name)}" for alias, name in aliases.items())
+        # CSV format with a quote and delimiter that row_to_json never writes raw (it escapes
+        # every control character): each record is then the JSON text as it is plus LF, where
+        # the text format would double every backslash.
+        # Only quoted field names and Django's compiled SQL (its values stay parameters).
+        copy_sql = (
+            f"COPY (SELECT row_to_json(exported) FROM (SELECT {outer} FROM ({sql}) AS inner_rows)"  # noqa: S608
+            " AS exported) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+        )
+        copied = 0
+        with _copying(connection, copy_sql, params) as reader:
+            while records := reader.read(COPY_BLOCK_ROWS):
+                stream.write(json_records(records, first=not copied))
+                copied += len(records)
+        stream.write(JSON_CLOSING if copied else JSON_CLOSING_EMPTY)
+        return copied
+
+
+# exports.writers.text.JsonWriter's framing: "[", newline, objects joined by ",\n", then
+# "\n]\n"; an empty array is "[]\n".
+JSON_OPENING = b"["
+JSON_SEPARATOR = b",\n"
+JSON_CLOSING = b"\n]\n"
+JSON_CLOSING_EMPTY = b"]\n"
+
+
+def json_records(records: list, *, first: bool) -> bytes:
+    """COPY's JSON records (each ending in LF, which row_to_json never writes inside one) as
+    the part of the array they make (after its "["): a newline before the first, ",\n"
+    between them and before any later block."""
+    block = b"".join(records)
+    if not block or block[-1] != 0x0A or block.count(b"\n") != len(records):
+        raise RuntimeError("A COPY record was not one line of JSON.")
+    lead = b"\n" if first else JSON_SEPARATOR
+    return lead + block[:-1].replace(b"\n", JSON_SEPARATOR)
+
+
+@contextmanager
+def _copying(connection, copy_sql: str, params) -> Iterator["_CopyReader"]:
+    """A COPY ... TO STDOUT under way, read through a _CopyReader. A context manager rather
+    than a generator of blocks, so that an error in the caller's writing reaches the COPY and
+    the savepoint at once (a suspended generator would keep the COPY open meanwhile)."""
+    # A savepoint: if the stream gives up half way (a file grown too large), psycopg cancels
+    # the COPY, and the caller's transaction must stay usable for its fallback.
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # psycopg's own cursor: Django's debug wrapper (DEBUG, query capture) has a copy()
+        # without parameters. psycopg merges them into the COPY statement client-side.
+        psycopg_cursor = cursor.cursor
+        copying = psycopg_cursor.copy(copy_sql, params)
+        with connection.wrap_database_errors, copying as copy:
+            yield _CopyReader(copy, psycopg_cursor.connection)
 
 
 def crlf_records(records: list) -> bytes:
@@ -273,3 +353,21 @@ def _csv_text(field) -> Func:
         # Python and PostgreSQL write these differently; the built-in source has none.
         raise NotImplementedError(f"No COPY form for {field.type} fields.")
     return Func(column, template="NULLIF((%(expressions)s)::text, '')", output_field=TextField())
+
+
+def _json_sql_value(field):
+    """The SQL expression whose row_to_json form is the field's json_value, or None where
+    PostgreSQL would write it differently (floats, JSON objects: none in the built-in source)."""
+    column = F(field.name)
+    if field.type == FieldType.DATETIME:
+        return Func(column, template=_PG_DATETIME, output_field=TextField())
+    if field.type == FieldType.DATE:
+        return Func(
+            column, template="to_char(%(expressions)s, 'YYYY-MM-DD')", output_field=TextField()
+        )
+    if field.type in (FieldType.BOOLEAN, FieldType.INTEGER):
+        return column  # true/false and decimal digits, as json.dumps writes bool and int
+    if field.type in (FieldType.NUMBER, FieldType.JSON):
+        return None
+    # Text as it is: unlike CSV, JSON tells an empty string from null, so no NULLIF here.
+    return Func(column, template="(%(expressions)s)::text", output_field=TextField())

@@ -67,6 +67,12 @@ class SourceRowReader:
             category_id=category.id, row_filter=self.row_filter, stream=stream
         )
 
+    def copy_json(self, category: Category, stream) -> int | None:
+        source, _category = get_category(category.id)
+        return source.copy_json_to(
+            category_id=category.id, row_filter=self.row_filter, stream=stream
+        )
+
     def count(self, category: Category) -> int:
         source, _category = get_category(category.id)
         return source.count(category_id=category.id, row_filter=self.row_filter)

@@ -107,3 +107,10 @@ class DataSource(abc.ABC):
         cannot (the caller then writes the CSV from iter_rows). Must give byte-identical
         output to the generic writer."""
         return None
+
+    def copy_json_to(self, *, category_id: str, row_filter: RowFilter, stream) -> int | None:
+        """Optional fast path: write the category as the JSON writer's file (one array, an
+        object per line, see exports.writers.text.JsonWriter) to the binary stream and return
+        the row count, or return None when the source or database cannot (the caller then
+        writes the JSON from iter_rows). Must give byte-identical output to the generic writer."""
+        return None

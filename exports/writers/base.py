@@ -42,6 +42,9 @@ class RowReader(Protocol):
 
     def copy_csv(self, category: Category, stream) -> int | None: ...
 
+    # Optional (the JSON writer looks for it): the source's JSON fast path, like copy_csv.
+    # def copy_json(self, category: Category, stream) -> int | None: ...
+
 
 # Called with the number of rows written since the last call; it may touch the database.
 ProgressCallback = Callable[[int], None]

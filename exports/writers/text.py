@@ -130,28 +130,40 @@ class CsvWriter(ExportWriter):
         return parted.close()
 
     def _copy(self, *, category, reader, folder) -> DataFile | None:
-        out = HashingFile(folder / part_name(category.id, 1, self.extension))
-        limited = _SizeLimitedStream(out, self.max_file_bytes)
-        try:
-            rows = reader.copy_csv(category, limited)
-        except _TooLarge:
-            rows = None
-        except BaseException:
-            out.discard()
-            raise
-        if rows is None:
-            # No fast path here, or the file needs splitting: the generic writer does both.
-            out.discard()
-            return None
-        out.close()
-        return DataFile(
-            name=out.path.name,
-            category=category.id,
-            part=1,
-            rows=rows,
-            bytes=out.bytes,
-            sha256=out.digest.hexdigest(),
+        return _copy_single_part(
+            copy=reader.copy_csv,
+            category=category,
+            folder=folder,
+            extension=self.extension,
+            max_bytes=self.max_file_bytes,
         )
+
+
+def _copy_single_part(*, copy, category, folder, extension, max_bytes) -> DataFile | None:
+    """Run a source's fast path (copy_csv, copy_json) into the category's first part, or
+    return None (and leave no file) when there is none or the file would need a second part:
+    the generic writer does both, and gives the same bytes where the fast path could."""
+    out = HashingFile(folder / part_name(category.id, 1, extension))
+    limited = _SizeLimitedStream(out, max_bytes)
+    try:
+        rows = copy(category, limited)
+    except _TooLarge:
+        rows = None
+    except BaseException:
+        out.discard()
+        raise
+    if rows is None:
+        out.discard()
+        return None
+    out.close()
+    return DataFile(
+        name=out.path.name,
+        category=category.id,
+        part=1,
+        rows=rows,
+        bytes=out.bytes,
+        sha256=out.digest.hexdigest(),
+    )
 
 
 class _CsvLineCapture:
@@ -191,7 +203,8 @@ class _SizeLimitedStream:
 class JsonWriter(ExportWriter):
     """A JSON array per file, one object per line, keys in schema order, UTF-8 (not
     ASCII-escaped): `[` newline, objects separated by `,` newline, newline `]` newline. Each
-    part of a split file is a complete array."""
+    part of a split file is a complete array. On PostgreSQL the source's fast path writes the
+    file when it fits in one part (see BuiltinSource.copy_json_to): the same bytes."""
 
     format_id = "json"
     extension = "json"
@@ -199,6 +212,21 @@ class JsonWriter(ExportWriter):
 
     def write_unit(self, *, unit, categories, reader, folder, on_rows):
         (category,) = categories
+        # The source's fast path (PostgreSQL builds each object), when the file fits in one
+        # part: a whole file within max_file_bytes is exactly what PartedFile would write as
+        # one part. Readers without copy_json (tests' plain lists) use the generic path.
+        copy = getattr(reader, "copy_json", None)
+        if copy is not None:
+            fast = _copy_single_part(
+                copy=copy,
+                category=category,
+                folder=folder,
+                extension=self.extension,
+                max_bytes=self.max_file_bytes,
+            )
+            if fast is not None:
+                on_rows(fast.rows)
+                return [fast]
         parted = PartedFile(
             folder=folder,
             base=category.id,
