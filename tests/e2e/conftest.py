@@ -14,6 +14,15 @@ import pytest
 from django.db import connections
 from playwright.sync_api import Page, expect, sync_playwright
 
+from tests.reliability import conftest as real_parts
+
+# The drills' real parts, for journeys whose jobs run in a Celery worker on Redis and
+# PostgreSQL (.ci/run's second pass): an SMTP sink, workers, and delivery through the broker.
+smtp_sink = real_parts.smtp_sink
+worker_env = real_parts.worker_env
+start_worker = real_parts.start_worker
+broker_delivery = real_parts.broker_delivery
+
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "var" / "e2e-screenshots"
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")

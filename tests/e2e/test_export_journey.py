@@ -2,9 +2,9 @@
 starts the export, watches the progress bar move while a real Celery worker writes the files,
 and downloads the zip whose manifest matches what the page said.
 
-The job runs where it runs in production: the live server enqueues it through Redis and a
-Celery worker process (the reliability drills' fixture) writes it on the PostgreSQL test
-database, while the page polls its status URL. So this journey needs .ci/run's second pass
+The job runs where it runs in production: the live server enqueues it through Redis, and a
+Celery worker process (the drills' fixtures, see conftest.py) writes it on the PostgreSQL test
+database while the page polls its status URL. So this journey needs .ci/run's second pass
 (PostgreSQL and Redis), like the drills.
 
 To see the bar stand between empty and full, the test holds the job's row lock for a moment
@@ -27,13 +27,7 @@ from exports.builtin_source.sample_data import generate_sample_data
 from exports.models import ExportJob
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import sign_in
-from tests.reliability.conftest import (  # noqa: F401 (fixtures)
-    broker_delivery,
-    smtp_sink,
-    start_worker,
-    wait_for,
-    worker_env,
-)
+from tests.reliability.conftest import wait_for
 from trustcentre.jobs.models import JobStatus
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgresql]
@@ -86,18 +80,21 @@ def test_customer_admin_exports_csv_and_downloads_the_zip(
     expect(bar).to_have_js_property("value", 0)
 
     start_worker()
-    wait_for(lambda: first_category_done(job), timeout=60, interval=0.01, message="leads")
+    wait_for(lambda: first_category_done(job), timeout=60, interval=0.01, message="progress")
     with transaction.atomic():
         ExportJob.objects.select_for_update().get(pk=job.pk)  # the worker waits at its next write
         job.refresh_from_db()
-        assert job.rows_written == LEADS
+        assert 0 < job.rows_written < LEADS * 7
         assert job.total_rows_expected == LEADS * 7
         expect(status).to_have_text("Running")
         expect(bar).to_have_js_property("value", job.progress)
         value = bar.evaluate("el => el.value")
         assert 0 < value < 1, value
-        expect(main.get_by_role("status")).to_contain_text(f"Rows written: {LEADS:,} / {LEADS * 7:,}")
-        expect(main.locator('[data-category-rows="leads"]')).to_have_text(f"{LEADS:,}")
+        expect(main.get_by_role("status")).to_contain_text(
+            f"Rows written: {job.rows_written:,} / {LEADS * 7:,}"
+        )
+        if "leads" in job.row_counts:
+            expect(main.locator('[data-category-rows="leads"]')).to_have_text(f"{LEADS:,}")
         time.sleep(1.5)  # a poll or two more: the bar stays where the job is
         assert bar.evaluate("el => el.value") == value
 
@@ -107,7 +104,10 @@ def test_customer_admin_exports_csv_and_downloads_the_zip(
     expect(status).to_have_text("Completed")
     expect(bar).to_have_count(0)
     expect(main.locator("tbody tr")).to_have_text(
-        [re.compile(rf"Lead contact data\s*{LEADS}"), re.compile(rf"Journey insights\s*{LEADS * 6}")]
+        [
+            re.compile(rf"Lead contact data\s*{LEADS}"),
+            re.compile(rf"Journey insights\s*{LEADS * 6}"),
+        ]
     )
     job.refresh_from_db()
     expect(main).to_contain_text(job.sha256)

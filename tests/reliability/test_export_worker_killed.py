@@ -142,9 +142,9 @@ def wait_until_completed(job: ExportJob, *, timeout: float) -> ExportJob:
 
 
 def wait_until_mid_export(job: ExportJob, clean_job: ExportJob) -> str:
-    """Poll until the export is between 20 % and 80 % done. JSON reports progress every 2,000
-    rows; the CSV file is one COPY that reports only at its end, so there the measure is the
-    size of the file in the work folder against the clean run's file."""
+    """Poll until the export is between 20 % and 80 % done: by the job's progress, or by the
+    size of its file in the work folder against the clean run's file. A writer that streams a
+    COPY reports progress only at the end of the file; the file's size shows it is under way."""
     clean_bytes = clean_job.files[0]["bytes"]
     work_file = export_work_folder(job) / clean_job.files[0]["name"]
 
@@ -152,11 +152,11 @@ def wait_until_mid_export(job: ExportJob, clean_job: ExportJob) -> str:
         reload(job)
         if job.status != JobStatus.RUNNING:
             return None
-        if job.format == "csv":
-            size = work_file.stat().st_size if work_file.exists() else 0
-            fraction = size / clean_bytes
-        else:
-            fraction = job.progress
+        try:
+            written = work_file.stat().st_size / clean_bytes
+        except FileNotFoundError:
+            written = 0.0
+        fraction = max(job.progress, written)
         return f"{fraction:.2f}" if 0.2 <= fraction <= 0.8 else None
 
     return wait_for(where, timeout=60, interval=0.02, message="the export to be 20-80 % done")
