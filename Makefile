@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps migrate seed lint messages clean
+.PHONY: run test install system-deps migrate seed lint messages bench clean
 
 install: $(STAMP)
 
@@ -43,6 +43,12 @@ lint: install
 # Refresh the translation catalogue (needs gettext); add a language with LANG_CODE=de.
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l $(or $(LANG_CODE),en) --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks --no-obsolete
+
+# The export benchmarks of issue 3 on PostgreSQL: DATABASE_URL=postgres://... make bench
+# BENCH_ARGS="--three-million"; see benchmarks/README.md.
+bench: install
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python benchmarks/exports.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -28,6 +28,7 @@ TARGETS = {
     "xlsx": ("xlsx_bare", 1.2),
 }
 PEAK_MEMORY_LIMIT_MB = 250
+EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, the header included
 
 
 def django_setup() -> None:
@@ -152,11 +153,10 @@ def child_xlsx_bare(task: dict) -> dict:
     path = Path(task["out"]) / "bare.xlsx"
     started = time.perf_counter()
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": task["out"]})
-    sheet = book.add_worksheet(CATEGORY)
     moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss.000"})
     utc = datetime.UTC
 
-    def plan(field):
+    def plan(field, sheet):
         if field.type == FieldType.DATETIME:
             return lambda r, c, v: sheet.write_datetime(
                 r, c, v.astimezone(utc).replace(tzinfo=None), moment
@@ -167,10 +167,17 @@ def child_xlsx_bare(task: dict) -> dict:
             return sheet.write_number
         return lambda r, c, v: sheet.write_string(r, c, str(v))
 
-    writes = [plan(field) for field in category.fields]
-    for column, name in enumerate(names):
-        sheet.write_string(0, column, name)
+    def new_sheet(number: int) -> list:
+        """A sheet with its header row; the cell writers bound to it."""
+        sheet = book.add_worksheet(CATEGORY if number == 1 else f"{CATEGORY} ({number})")
+        for column, name in enumerate(names):
+            sheet.write_string(0, column, name)
+        return [plan(field, sheet) for field in category.fields]
+
     rows = 0
+    sheets = 1
+    writes = new_sheet(sheets)
+    row_on_sheet = 0
     connection.ensure_connection()
     with connection.connection.transaction():
         cursor = connection.connection.cursor(name="bench_xlsx")  # server-side: streams
@@ -179,10 +186,16 @@ def child_xlsx_bare(task: dict) -> dict:
             f"SELECT {columns} FROM {table} WHERE tenant_id = %s ORDER BY contact_id",  # noqa: S608
             [organisation.tenant_id],
         )
-        for rows, record in enumerate(cursor, start=1):
+        for record in cursor:
+            row_on_sheet += 1
+            if row_on_sheet == EXCEL_MAX_ROWS:  # a sheet holds the header and 1,048,575 rows
+                sheets += 1
+                writes = new_sheet(sheets)
+                row_on_sheet = 1
             for column, (write, value) in enumerate(zip(writes, record, strict=True)):
-                if value is not None:
-                    write(rows, column, value)
+                if value is not None and write(row_on_sheet, column, value) == -1:
+                    raise RuntimeError("xlsxwriter refused a cell")
+            rows += 1
         cursor.close()
     book.close()
     seconds = time.perf_counter() - started
@@ -362,21 +375,27 @@ def run_size(leads: int, args, work: Path, env: dict) -> dict:
             {"kind": kind, "org": slug, "out": str(fresh_out()), **extra}, env
         )
 
+    def wanted(name: str) -> bool:
+        return not args.only or name in args.only
+
     print(f"\n== {leads:,} leads ({slug})")
     results["idle"] = measure("idle process", child("idle"), 1)
-    results["psql_copy"] = measure(
-        "psql \\copy", lambda: measure_psql_copy(slug, fresh_out()), args.repeat
-    )
+    if wanted("psql_copy"):
+        results["psql_copy"] = measure(
+            "psql \\copy", lambda: measure_psql_copy(slug, fresh_out()), args.repeat
+        )
     for format in args.formats:
-        results[f"writer_{format}"] = measure(
-            f"portal {format} file", child("writer", format=format), args.repeat
-        )
-        results[f"job_{format}"] = measure(
-            f"portal {format} job", child("job", format=format), args.repeat
-        )
-    if "xlsx" in args.formats:
+        if wanted(f"writer_{format}"):
+            results[f"writer_{format}"] = measure(
+                f"portal {format} file", child("writer", format=format), args.repeat
+            )
+        if wanted(f"job_{format}"):
+            results[f"job_{format}"] = measure(
+                f"portal {format} job", child("job", format=format), args.repeat
+            )
+    if "xlsx" in args.formats and wanted("xlsx_bare"):
         results["xlsx_bare"] = measure("bare xlsxwriter", child("xlsx_bare"), args.repeat)
-    if not args.skip_import_export:
+    if not args.skip_import_export and wanted("import_export"):
         results["import_export"] = measure("django-import-export", child("import_export"), 1)
     for name, result in results.items():
         if name != "idle" and result["rows"] != leads:
@@ -432,6 +451,8 @@ def report(all_results: dict[int, dict], formats: list[str]) -> None:
         print("|---|---:|---:|---:|---|")
         for format in formats:
             name = f"job_{format}"
+            if name not in small or name not in large:
+                continue
             a, b = small[name]["peak_rss_mb"], large[name]["peak_rss_mb"]
             # A few MB of allocator noise is not growth with the data.
             print(f"| {name} | {a:.1f} | {b:.1f} | {b - a:+.1f} | {verdict(b <= a + 5)} |")
@@ -446,6 +467,11 @@ def main() -> None:
     parser.add_argument("--formats", default="csv,json,xlsx", help="comma-separated")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each measure (best kept)")
     parser.add_argument("--skip-import-export", action="store_true")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated measures to run (psql_copy, writer_csv, job_json, xlsx_bare, ...)",
+    )
     parser.add_argument("--org-prefix", default="benchmark", help="slug prefix of the tenants")
     parser.add_argument(
         "--profile",
@@ -461,6 +487,7 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (see benchmarks/README.md).")
     args.formats = [f for f in args.formats.split(",") if f]
+    args.only = {m for m in args.only.split(",") if m}
     work = Path(args.work_dir or tempfile.mkdtemp(prefix="export-bench-"))
     env = child_environment(work)
     os.environ.update({k: env[k] for k in ("SECRET_KEY", "DEBUG")})
