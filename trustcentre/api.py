@@ -8,4 +8,7 @@ urlpatterns: list = [
     path("", include("trustcentre.accounts.api")),
     path("", include("exports.api")),
     path("", include("exports.api_register")),
+    path("", include("trustcentre.documents.api")),
+    path("", include("subprocessors.api")),
+    path("", include("rights_requests.api")),
 ]

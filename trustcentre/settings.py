@@ -55,8 +55,13 @@ INSTALLED_APPS = [
     "trustcentre.notifications",
     "trustcentre.jobs",
     "trustcentre.pages",
+    "trustcentre.content",
+    "trustcentre.documents",
+    "subprocessors",
+    "rights_requests",
     "exports",
     "exports.builtin_source",
+    "exports.end_of_contract",
 ]
 
 MIDDLEWARE = [
@@ -378,3 +383,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Trust centre: public content, documents, access requests and NDAs (issue 4).
+
+# Sub-processors: register, change notices, subscriptions, webhooks (issue 5).
+
+# Rights requests: intake, deadlines, fulfilment (issue 7).
+
+# End of contract: return, switching and deletion (issue 8).

@@ -7,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, who sees it): "all", "signed_in", "staff", or a staff role.
 NAVIGATION = [
     ("pages:home", _("Trust centre"), "all"),
+    ("documents:list", _("Documents"), "all"),
+    ("subprocessors:list", _("Sub-processors"), "all"),
     ("data_act:register", _("Data Act"), "all"),
+    ("rights_requests:new", _("Privacy requests"), "all"),
     ("pages:portal_home", _("Portal"), "signed_in"),
     ("exports:home", _("Exports"), "signed_in"),
     ("pages:staff_home", _("Staff"), "staff"),

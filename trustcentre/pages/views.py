@@ -49,6 +49,42 @@ WORKBENCHES = [
         _("Every significant action, hash-chained; filter and export as CSV."),
         ("legal", "dpo", "trust_admin"),
     ),
+    (
+        "documents_staff:access_request_list",
+        _("Access requests"),
+        _("Prospects asking for gated documents: review, approve with a grant length, or reject."),
+        ("legal", "trust_admin"),
+    ),
+    (
+        "documents_staff:document_list",
+        _("Documents"),
+        _("The document library: versions, access levels, NDAs and review dates."),
+        ("trust_admin", "legal"),
+    ),
+    (
+        "content_staff:home",
+        _("Trust centre content"),
+        _("Overview, certifications, controls and FAQ of the public trust centre."),
+        ("trust_admin",),
+    ),
+    (
+        "subprocessors_staff:home",
+        _("Sub-processors"),
+        _("The register, change notices with their objection windows, and objections."),
+        ("legal",),
+    ),
+    (
+        "rights_requests_staff:request_list",
+        _("Rights requests"),
+        _("Data-subject requests with their legal deadlines, verification and fulfilment."),
+        ("dpo",),
+    ),
+    (
+        "end_of_contract_staff:case_list",
+        _("End of contract"),
+        _("Return, switching and deletion cases, their periods, legal holds and certificates."),
+        ("legal",),
+    ),
     ("admin:index", _("Administration"), _("Django admin for superusers."), ("superuser",)),
 ]
 
