@@ -295,6 +295,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "delete-expired-exports": {"task": "exports.tasks.delete_expired_exports", "schedule": 3600.0},
 }
+# Public holidays on top of weekends for every period counted in business or working days
+# (trustcentre/lib/business_days.py): ISO dates, comma-separated.
+BUSINESS_HOLIDAYS = read_list("BUSINESS_HOLIDAYS")
 JOB_HEARTBEAT_TIMEOUT = read_int("JOB_HEARTBEAT_TIMEOUT", 300)
 JOB_MAX_ATTEMPTS = read_int("JOB_MAX_ATTEMPTS", 3)
 # Exports (issue 3): limits published in the Data Act register, retention of the archives, how
