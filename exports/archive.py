@@ -1,22 +1,19 @@
 """The zip an export delivers: its data files, manifest.json and the register's JSON Schemas."""
 
 import datetime
-import hashlib
 import json
-import shutil
-import zipfile
 from pathlib import Path
 
 from exports.formats import datetime_text
 from exports.sources.base import Category
+from exports.writers.base import DEFLATE_LEVEL, STORAGE_KEYS, ready_member
+from exports.zipformat import ZipAssembler
 
 MANIFEST_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 SCHEMA_FOLDER = "schemas"
-
-# Deflate's fastest level: the data files are text that compresses well even at level 1, and
-# higher levels cost several times the time of writing the files for a few per cent less.
-DEFLATE_LEVEL = 1
+# What the job records of a data file that is not part of what the file is.
+NOT_IN_MANIFEST = ("unit", *STORAGE_KEYS)
 
 
 def schema_name(category_id: str) -> str:
@@ -69,17 +66,10 @@ def build_manifest(
             }
             for category in categories
         ],
-        "files": [{key: value for key, value in f.items() if key != "unit"} for f in files],
+        "files": [
+            {key: value for key, value in f.items() if key not in NOT_IN_MANIFEST} for f in files
+        ],
     }
-
-
-def _set_compress_level(info: zipfile.ZipInfo, level: int) -> None:
-    # Python 3.13 names the attribute compress_level; 3.11 and 3.12 only have _compresslevel
-    # (ZipInfo has __slots__, so setting the wrong one fails instead of being ignored).
-    if hasattr(zipfile.ZipInfo, "compress_level"):
-        info.compress_level = level
-    else:
-        info._compresslevel = level
 
 
 def _json_bytes(data: dict) -> bytes:
@@ -95,34 +85,13 @@ def write_archive(
     schemas: dict[str, dict],
     generated_at: datetime.datetime,
 ) -> tuple[str, int]:
-    """Write the zip to `path` from the data files in `folder`; return its SHA-256 and size."""
-    stamp = generated_at.astimezone(datetime.UTC).timetuple()[:6]
-    with zipfile.ZipFile(path, "w") as archive:
+    """Write the zip to `path` from the data files kept in `folder` (already in their member's
+    form: see exports.writers.base.DeflatingFile); return its SHA-256 and size."""
+    with open(path, "wb") as handle:
+        archive = ZipAssembler(handle, modified=generated_at)
         for f in files:
-            source = folder / f["name"]
-            info = zipfile.ZipInfo(f["name"], date_time=stamp)
-            # An XLSX file is a zip already; compressing it again only costs time.
-            if f["name"].endswith(".xlsx"):
-                info.compress_type = zipfile.ZIP_STORED
-            else:
-                info.compress_type = zipfile.ZIP_DEFLATED
-                _set_compress_level(info, DEFLATE_LEVEL)
-            # Known up front, so zipfile switches to ZIP64 itself for files past 2 GiB.
-            info.file_size = source.stat().st_size
-            with open(source, "rb") as handle, archive.open(info, "w") as target:
-                shutil.copyfileobj(handle, target, 1024 * 1024)
-        for name, data in [
-            (MANIFEST_NAME, _json_bytes(manifest)),
-            *(
-                (schema_name(category_id), _json_bytes(schema))
-                for category_id, schema in schemas.items()
-            ),
-        ]:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1024 * 1024):
-            digest.update(block)
-    return digest.hexdigest(), path.stat().st_size
+            archive.add_ready(ready_member(folder, f))
+        archive.add_bytes(MANIFEST_NAME, _json_bytes(manifest), level=DEFLATE_LEVEL)
+        for category_id, schema in schemas.items():
+            archive.add_bytes(schema_name(category_id), _json_bytes(schema), level=DEFLATE_LEVEL)
+        return archive.close()

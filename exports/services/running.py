@@ -107,15 +107,18 @@ def _record(job: ExportJob, **fields) -> None:
 
 
 def _unit_files_intact(folder: Path, recorded: list[dict]) -> bool:
+    """Whether every file a unit recorded is still in the work folder, byte for byte."""
     for f in recorded:
-        path = folder / f["name"]
-        if not path.is_file() or path.stat().st_size != f["bytes"]:
+        if not f.get("stored_as"):
+            return False
+        path = folder / f["stored_as"]
+        if not path.is_file() or path.stat().st_size != f["stored_bytes"]:
             return False
         digest = hashlib.sha256()
         with open(path, "rb") as handle:
             while block := handle.read(1024 * 1024):
                 digest.update(block)
-        if digest.hexdigest() != f["sha256"]:
+        if digest.hexdigest() != f["stored_sha256"]:
             return False
     return True
 
@@ -174,7 +177,7 @@ def _write_data_files(job: ExportJob, *, reader, writer: ExportWriter, folder: P
         if unit in done:
             continue
         for leftover in folder.glob(f"{unit}.*"):
-            leftover.unlink()
+            leftover.unlink()  # e.g. leads.csv.deflated, leads.part2.csv.deflated
         on_rows = _ProgressRecorder(job, rows=rows_done, expected=expected)
         files: list[DataFile] = writer.write_unit(
             unit=unit, categories=unit_categories, reader=reader, folder=folder, on_rows=on_rows
@@ -260,13 +263,26 @@ def _enqueue_ready_email(job: ExportJob) -> None:
         )
 
 
+class _FinishedFile(File):
+    """The archive in the work folder. A storage on the local file system moves a file that
+    says where it lies (Django's FileSystemStorage looks for temporary_file_path) instead of
+    copying it; any other storage reads it."""
+
+    def __init__(self, handle, *, name: str, path: Path):
+        super().__init__(handle, name=name)
+        self.path = path
+
+    def temporary_file_path(self) -> str:
+        return str(self.path)
+
+
 def _store_archive(job: ExportJob, path: Path) -> str:
     name = export_archive_name(job)
     # An attempt that died after storing the archive left it; this one replaces it.
     if default_storage.exists(name):
         default_storage.delete(name)
     with open(path, "rb") as handle:
-        saved = default_storage.save(name, File(handle, name=name))
+        saved = default_storage.save(name, _FinishedFile(handle, name=name, path=path))
     if saved != name:  # a storage that renames instead of overwriting
         default_storage.delete(saved)
         raise RuntimeError(f"storage refused the name {name}")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from exports.formats import CSV_WRITER_OPTIONS, csv_record, json_record
-from exports.writers.base import DataFile, ExportWriter, HashingFile, chunks, part_name
+from exports.writers.base import DataFile, DeflatingFile, ExportWriter, chunks, part_name
 
 
 class PartedFile:
@@ -41,7 +41,7 @@ class PartedFile:
 
     def _open_next(self) -> None:
         self.part += 1
-        self.file = HashingFile(self.folder / part_name(self.base, self.part, self.extension))
+        self.file = DeflatingFile(self.folder / part_name(self.base, self.part, self.extension))
         self.rows = 0
         self.file.write(self.opening)
 
@@ -49,14 +49,7 @@ class PartedFile:
         self.file.write(self.closing if self.rows else self.closing_empty)
         self.file.close()
         self.finished.append(
-            DataFile(
-                name=self.file.path.name,
-                category=self.category_id,
-                part=self.part,
-                rows=self.rows,
-                bytes=self.file.bytes,
-                sha256=self.file.digest.hexdigest(),
-            )
+            self.file.data_file(category=self.category_id, part=self.part, rows=self.rows)
         )
 
     def write_records(self, records: list[str]) -> None:
@@ -91,7 +84,7 @@ class PartedFile:
     def discard(self) -> None:
         self.file.discard()
         for data_file in self.finished:
-            (self.folder / data_file.name).unlink(missing_ok=True)
+            (self.folder / data_file.stored_as).unlink(missing_ok=True)
 
 
 class CsvWriter(ExportWriter):
@@ -143,7 +136,7 @@ def _copy_single_part(*, copy, category, folder, extension, max_bytes) -> DataFi
     """Run a source's fast path (copy_csv, copy_json) into the category's first part, or
     return None (and leave no file) when there is none or the file would need a second part:
     the generic writer does both, and gives the same bytes where the fast path could."""
-    out = HashingFile(folder / part_name(category.id, 1, extension))
+    out = DeflatingFile(folder / part_name(category.id, 1, extension))
     limited = _SizeLimitedStream(out, max_bytes)
     try:
         rows = copy(category, limited)
@@ -156,14 +149,7 @@ def _copy_single_part(*, copy, category, folder, extension, max_bytes) -> DataFi
         out.discard()
         return None
     out.close()
-    return DataFile(
-        name=out.path.name,
-        category=category.id,
-        part=1,
-        rows=rows,
-        bytes=out.bytes,
-        sha256=out.digest.hexdigest(),
-    )
+    return out.data_file(category=category.id, part=1, rows=rows)
 
 
 class _CsvLineCapture:
@@ -190,7 +176,7 @@ class _TooLarge(Exception):
 class _SizeLimitedStream:
     """Stops the COPY fast path as soon as its output would need a second part."""
 
-    def __init__(self, target: HashingFile, max_bytes: int):
+    def __init__(self, target: DeflatingFile, max_bytes: int):
         self.target, self.max_bytes = target, max_bytes
 
     def write(self, data) -> int:

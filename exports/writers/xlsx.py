@@ -2,7 +2,7 @@
 
 import datetime
 import hashlib
-import os
+import zlib
 from pathlib import Path
 
 import xlsxwriter
@@ -10,6 +10,7 @@ import xlsxwriter
 from exports.formats import csv_cell
 from exports.sources.base import Category, FieldType
 from exports.writers.base import DataFile, ExportWriter, chunks, part_name
+from exports.zipformat import STORED
 
 # Excel's limit of rows on one sheet, the header row included.
 XLSX_MAX_ROWS = 1_048_576
@@ -105,20 +106,27 @@ class _Workbook:
     def _close_part(self) -> None:
         self.book.close()
         self.book = None
-        digest = hashlib.sha256()
+        # A workbook is a zip already: its archive member stores it as it is.
+        digest, crc32 = hashlib.sha256(), 0
         with open(self.path, "rb") as handle:
             while block := handle.read(1024 * 1024):
                 digest.update(block)
-            os.fsync(handle.fileno())
+                crc32 = zlib.crc32(block, crc32)
+        size = self.path.stat().st_size
         self.finished.append(
             DataFile(
                 name=self.path.name,
                 category=None,
                 part=self.part,
                 rows=sum(sheet["rows"] for sheet in self.sheets),
-                bytes=self.path.stat().st_size,
+                bytes=size,
                 sha256=digest.hexdigest(),
                 sheets=self.sheets,
+                stored_as=self.path.name,
+                method=STORED,
+                crc32=crc32,
+                stored_bytes=size,
+                stored_sha256=digest.hexdigest(),
             )
         )
 

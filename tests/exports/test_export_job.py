@@ -319,8 +319,10 @@ def test_a_kept_file_that_no_longer_matches_its_checksum_is_written_again(
     monkeypatch.setattr(writers.JsonWriter, "write_unit", dying_write_unit)
     with pytest.raises(WorkerKilled):
         run_export(job.pk)
-    leads = export_work_folder(job) / "leads.json"
-    leads.write_bytes(leads.read_bytes().replace(b"@", b"#", 1))  # a disk that lied
+    leads = export_work_folder(job) / "leads.json.deflated"
+    damaged = bytearray(leads.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF  # a disk that lied
+    leads.write_bytes(bytes(damaged))
 
     monkeypatch.setattr(writers.JsonWriter, "write_unit", real_write_unit)
     ExportJob.objects.filter(pk=job.pk).update(

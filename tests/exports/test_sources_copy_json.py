@@ -18,6 +18,7 @@ from exports.services.running import SourceRowReader
 from exports.sources import get_category
 from exports.sources.base import DataSubject, RowFilter
 from exports.writers import JsonWriter
+from exports.writers.base import read_data_file
 from tests.exports.test_sources_copy import (
     CATEGORY_IDS,
     NEEDS_POSTGRESQL,
@@ -76,7 +77,7 @@ def _write_json(reader, category_id, *, max_file_bytes=10**9, folder=None) -> by
         )
         if folder is not None:
             folder.extend(files)
-        return b"".join((Path(work) / data_file.name).read_bytes() for data_file in files)
+        return b"".join(read_data_file(Path(work) / data_file.name) for data_file in files)
 
 
 def json_rows(tenant_id):

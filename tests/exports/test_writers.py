@@ -26,6 +26,7 @@ from exports.writers import (
     XlsxWriter,
     get_writer,
 )
+from exports.writers.base import read_data_file
 
 UTC = datetime.UTC
 
@@ -129,7 +130,7 @@ def write(writer, categories, rows, folder: Path, **reader_options):
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(read_data_file(path)).hexdigest()
 
 
 def parse_csv(data: bytes) -> list[list[str]]:
@@ -153,7 +154,7 @@ def test_csv_is_rfc_4180_utf8_with_crlf_and_quoting(tmp_path):
 
     (data_file,) = files
     assert data_file.name == "sample.csv" and data_file.rows == len(rows) and data_file.part == 1
-    data = (tmp_path / "sample.csv").read_bytes()
+    data = read_data_file(tmp_path / "sample.csv")
     assert data_file.bytes == len(data) and data_file.sha256 == hashlib.sha256(data).hexdigest()
     assert not data.startswith(b"\xef\xbb\xbf")  # no byte-order mark
     assert data.endswith(b"\r\n")
@@ -172,14 +173,14 @@ def test_csv_keeps_formula_like_text_as_it_is(tmp_path):
     """Decision in SECURITY-TESTS.md: CSV and JSON stay byte-faithful to the data."""
     rows = [sample_row(0, name=text) for text in ("=1+2", "+cmd", "-2", "@x", "\tx")]
     write(CsvWriter(max_file_bytes=10**9), [SAMPLE], {"sample": rows}, tmp_path)
-    names = [record[1] for record in parse_csv((tmp_path / "sample.csv").read_bytes())[1:]]
+    names = [record[1] for record in parse_csv(read_data_file(tmp_path / "sample.csv"))[1:]]
     assert names == ["=1+2", "+cmd", "-2", "@x", "\tx"]
 
 
 def test_an_empty_category_gives_a_header_only_csv(tmp_path):
     files, _ = write(CsvWriter(max_file_bytes=10**9), [OTHER], {"other": []}, tmp_path)
     assert files[0].rows == 0
-    assert (tmp_path / "other.csv").read_bytes() == b"key,label\r\n"
+    assert read_data_file(tmp_path / "other.csv") == b"key,label\r\n"
 
 
 def test_csv_is_split_into_parts_each_with_its_header(tmp_path):
@@ -194,7 +195,7 @@ def test_csv_is_split_into_parts_each_with_its_header(tmp_path):
     assert [f.part for f in files] == list(range(1, len(files) + 1))
     records = []
     for data_file in files:
-        data = (tmp_path / data_file.name).read_bytes()
+        data = read_data_file(tmp_path / data_file.name)
         assert len(data) <= max_bytes
         assert data_file.bytes == len(data) and data_file.sha256 == hashlib.sha256(data).hexdigest()
         parsed = parse_csv(data)
@@ -215,7 +216,7 @@ def test_the_copy_fast_path_is_used_when_it_fits(tmp_path):
     # The generic writer's bytes, fed through the fake fast path.
     (tmp_path / "generic").mkdir()
     write(CsvWriter(max_file_bytes=10**9), [SAMPLE], {"sample": rows}, tmp_path / "generic")
-    generic = (tmp_path / "generic" / "sample.csv").read_bytes()
+    generic = read_data_file(tmp_path / "generic" / "sample.csv")
     (tmp_path / "fast").mkdir()
     reader = ListReader({"sample": rows}, fast_csv={"sample": generic})
     writer = CsvWriter(max_file_bytes=10**9)
@@ -247,14 +248,16 @@ def test_the_fast_path_gives_way_to_the_generic_writer_when_a_file_must_be_split
     )
     assert len(files) > 1
     assert [(f.name, f.sha256) for f in files] == [(f.name, f.sha256) for f in expected]
-    assert sorted(p.name for p in (tmp_path / "fast").iterdir()) == sorted(f.name for f in files)
+    assert sorted(p.name for p in (tmp_path / "fast").iterdir()) == sorted(
+        f.stored_as for f in files
+    )
 
 
 def _generic_csv(rows, tmp_path) -> bytes:
     folder = tmp_path / "whole"
     folder.mkdir(exist_ok=True)
     write(CsvWriter(max_file_bytes=10**9), [SAMPLE], {"sample": rows}, folder)
-    return (folder / "sample.csv").read_bytes()
+    return read_data_file(folder / "sample.csv")
 
 
 class WriterBroke(Exception):
@@ -293,7 +296,7 @@ def test_a_failing_writer_leaves_no_partial_file(tmp_path):
 def test_json_is_an_array_of_objects_in_schema_order(tmp_path):
     rows = [sample_row(n) for n in range(15)]
     files, _ = write(JsonWriter(max_file_bytes=10**9), [SAMPLE], {"sample": rows}, tmp_path)
-    data = (tmp_path / "sample.json").read_bytes()
+    data = read_data_file(tmp_path / "sample.json")
     assert files[0].name == "sample.json" and files[0].rows == 15
     assert data.startswith(b"[\n{") and data.endswith(b"}\n]\n")
     parsed = json.loads(data.decode("utf-8"))
@@ -305,8 +308,8 @@ def test_json_is_an_array_of_objects_in_schema_order(tmp_path):
 
 def test_an_empty_category_gives_an_empty_json_array(tmp_path):
     write(JsonWriter(max_file_bytes=10**9), [OTHER], {"other": []}, tmp_path)
-    assert (tmp_path / "other.json").read_bytes() == b"[]\n"
-    assert json.loads((tmp_path / "other.json").read_bytes()) == []
+    assert read_data_file(tmp_path / "other.json") == b"[]\n"
+    assert json.loads(read_data_file(tmp_path / "other.json")) == []
 
 
 def test_json_parts_are_each_a_complete_array(tmp_path):
@@ -315,7 +318,7 @@ def test_json_parts_are_each_a_complete_array(tmp_path):
     assert len(files) > 2
     records = []
     for data_file in files:
-        data = (tmp_path / data_file.name).read_bytes()
+        data = read_data_file(tmp_path / data_file.name)
         assert len(data) <= 1500
         part = json.loads(data)
         assert len(part) == data_file.rows
@@ -509,5 +512,5 @@ def test_the_same_rows_give_the_same_bytes(tmp_path, rows):
     # CSV parts read back to exactly the rows, whatever the text.
     records = []
     for name, *_ in digests[0]["csv"]:
-        records += parse_csv((folder / name).read_bytes())[1:]
+        records += parse_csv(read_data_file(folder / name))[1:]
     assert records == [csv_record(row, SAMPLE.fields) for row in rows]

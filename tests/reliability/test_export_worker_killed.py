@@ -145,8 +145,8 @@ def wait_until_mid_export(job: ExportJob, clean_job: ExportJob) -> str:
     """Poll until the export is between 20 % and 80 % done: by the job's progress, or by the
     size of its file in the work folder against the clean run's file. A writer that streams a
     COPY reports progress only at the end of the file; the file's size shows it is under way."""
-    clean_bytes = clean_job.files[0]["bytes"]
-    work_file = export_work_folder(job) / clean_job.files[0]["name"]
+    clean_bytes = clean_job.files[0]["stored_bytes"]
+    work_file = export_work_folder(job) / clean_job.files[0]["stored_as"]
 
     def where():
         reload(job)
