@@ -22,6 +22,7 @@ from exports.forms import ExportRequestForm
 from exports.models import ExportJob
 from exports.permissions import export_organisations, organisation_may_export
 from exports.sources import all_categories
+from trustcentre.accounts.mfa import fresh_authentication_required
 from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.selectors import portal_organisations
 from trustcentre.audit.services import audit_record
@@ -100,6 +101,7 @@ def export_home(request):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@fresh_authentication_required
 def export_list(request, slug):
     organisation = _export_organisation(request, slug)
     form = ExportRequestForm(request.POST or None)
@@ -188,6 +190,7 @@ def export_status(request, slug, public_id):
 @never_cache
 @login_required
 @require_POST
+@fresh_authentication_required
 def export_retry(request, slug, public_id):
     organisation = _export_organisation(request, slug)
     job = _job_or_404(organisation, public_id)

@@ -96,6 +96,21 @@ def trust_admin_user(db):
     return make_user("trust@provider.test", roles=["trust_admin"])
 
 
+def sign_in_with_password(client, user):
+    """Signed in with the password moments ago, as allauth records a sign-in: operations that
+    need a fresh authentication (exports, deletions, signatures) go ahead."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email}
+    ]
+    session.save()
+
+
 def login_with_second_factor(client, user):
     """Sign in and verify a confirmed TOTP device, as a staff member would."""
     from django_otp import DEVICE_ID_SESSION_KEY

@@ -10,11 +10,12 @@ import zipfile
 
 import pytest
 from django.core import signing
+from django.urls import reverse
 from django.utils import timezone
 
 from exports.models import ExportJob
 from exports.views import DOWNLOAD_LINK_PURPOSE
-from tests.conftest import add_member, make_user
+from tests.conftest import PASSWORD, add_member, make_user, sign_in_with_password
 from trustcentre.accounts.models import Membership, Organisation
 from trustcentre.audit.models import AuditEvent
 from trustcentre.jobs.models import JobStatus
@@ -43,7 +44,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, org_a):
 
 
 def test_a_member_of_one_customer_goes_straight_to_its_exports(client, member_a):
-    client.force_login(member_a)
+    sign_in_with_password(client, member_a)
     response = client.get("/portal/exports/")
     assert response.status_code == 302 and response["Location"] == "/portal/exports/acme/"
 
@@ -51,7 +52,7 @@ def test_a_member_of_one_customer_goes_straight_to_its_exports(client, member_a)
 def test_a_member_of_several_customers_chooses_one(client, member_a, org_b, prospect_org):
     add_member(member_a, org_b)
     add_member(member_a, prospect_org)
-    client.force_login(member_a)
+    sign_in_with_password(client, member_a)
     page = client.get("/portal/exports/")
     assert page.status_code == 200
     assert [o.slug for o in page.context["organisations"]] == ["acme", "globex"]
@@ -64,7 +65,7 @@ def test_a_member_of_several_customers_chooses_one(client, member_a, org_b, pros
 def test_a_prospect_has_nothing_to_export(client, prospect_org):
     user = make_user("someone@initech.test")
     add_member(user, prospect_org, Membership.Role.ADMIN)
-    client.force_login(user)
+    sign_in_with_password(client, user)
     assert client.get("/portal/exports/initech/").status_code == 403
     page = client.get("/portal/exports/")
     assert page.status_code == 200 and b"Nothing to export" in page.content
@@ -72,12 +73,12 @@ def test_a_prospect_has_nothing_to_export(client, prospect_org):
 
 def test_a_former_customer_can_still_retrieve_its_data(client, org_a, admin_a):
     Organisation.objects.filter(pk=org_a.pk).update(kind=Organisation.Kind.FORMER_CUSTOMER)
-    client.force_login(admin_a)
+    sign_in_with_password(client, admin_a)
     assert client.get("/portal/exports/acme/").status_code == 200
 
 
 def test_another_organisations_exports_are_not_found(client, admin_b, completed_export, legal_user):
-    client.force_login(admin_b)
+    sign_in_with_password(client, admin_b)
     job = completed_export
     for url in (
         "/portal/exports/acme/",
@@ -88,7 +89,7 @@ def test_another_organisations_exports_are_not_found(client, admin_b, completed_
         assert client.get(url).status_code == 404, url
     assert client.post(f"/portal/exports/acme/{job.public_id}/retry/").status_code == 404
     # Staff do not reach customers' exports through the portal either.
-    client.force_login(legal_user)
+    sign_in_with_password(client, legal_user)
     assert client.get("/portal/exports/acme/").status_code == 404
 
 
@@ -96,7 +97,7 @@ def test_another_organisations_exports_are_not_found(client, admin_b, completed_
 
 
 def test_the_form_lists_each_category_with_its_description(client, member_a):
-    client.force_login(member_a)
+    sign_in_with_password(client, member_a)
     page = client.get("/portal/exports/acme/")
     assert page.status_code == 200
     content = page.content.decode()
@@ -110,7 +111,7 @@ def test_the_form_lists_each_category_with_its_description(client, member_a):
 def test_a_member_starts_an_export_and_follows_it(
     client, member_a, org_a, django_capture_on_commit_callbacks
 ):
-    client.force_login(member_a)
+    sign_in_with_password(client, member_a)
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(
             "/portal/exports/acme/",
@@ -154,7 +155,7 @@ def test_a_member_starts_an_export_and_follows_it(
 
 
 def test_bad_input_shows_the_error_and_starts_nothing(client, admin_a):
-    client.force_login(admin_a)
+    sign_in_with_password(client, admin_a)
     response = client.post(
         "/portal/exports/acme/",
         {
@@ -177,7 +178,7 @@ def test_a_second_export_while_one_runs_leads_to_the_running_one(client, admin_a
     from exports.services import export_request
 
     running = export_request(organisation=org_a, user=member_a, categories=["leads"], format="csv")
-    client.force_login(admin_a)
+    sign_in_with_password(client, admin_a)
     response = client.post("/portal/exports/acme/", {"categories": ["leads"], "format": "xlsx"})
     assert response.status_code == 302
     assert response["Location"] == f"/portal/exports/acme/{running.public_id}/"
@@ -193,7 +194,7 @@ def test_the_list_is_paginated(client, admin_a, org_a):
             status=JobStatus.COMPLETED,
             idempotency_key=f"k{number}",
         )
-    client.force_login(admin_a)
+    sign_in_with_password(client, admin_a)
     first = client.get("/portal/exports/acme/")
     assert len(first.context["page_obj"].object_list) == 20
     second = client.get("/portal/exports/acme/?page=2")
@@ -212,7 +213,7 @@ def test_a_failed_export_can_be_retried_from_its_page(
         error="The export could not be written (OSError: disk full).",
         idempotency_key="failed",
     )
-    client.force_login(admin_a)
+    sign_in_with_password(client, admin_a)
     page = client.get(f"/portal/exports/acme/{job.public_id}/")
     assert "disk full" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -229,7 +230,7 @@ def test_the_zip_downloads_through_the_signed_link(
     client, completed_export, member_a, export_storage
 ):
     job = completed_export
-    client.force_login(member_a)
+    sign_in_with_password(client, member_a)
     page = client.get(f"/portal/exports/acme/{job.public_id}/")
     assert b"Download the zip" in page.content and b"data-export-status-url" not in page.content
     link = page.context["download_url"]
@@ -255,7 +256,7 @@ def test_the_zip_downloads_through_the_signed_link(
 
 
 def test_a_tampered_link_is_not_found(client, completed_export, admin_a):
-    client.force_login(admin_a)
+    sign_in_with_password(client, admin_a)
     link = download_link(client, completed_export)
     token = link.rstrip("/").rsplit("/", 1)[1]
     flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
@@ -267,7 +268,7 @@ def test_a_tampered_link_is_not_found(client, completed_export, admin_a):
 
 
 def test_an_expired_link_is_gone(client, completed_export, admin_a, monkeypatch, settings):
-    client.force_login(admin_a)
+    sign_in_with_password(client, admin_a)
     link = download_link(client, completed_export)
     later = time.time() + settings.EXPORT_LINK_MAX_AGE + 1
     monkeypatch.setattr(signing, "time", types.SimpleNamespace(time=lambda: later))
@@ -280,9 +281,9 @@ def test_an_expired_link_is_gone(client, completed_export, admin_a, monkeypatch,
 def test_another_organisations_user_cannot_use_a_leaked_link(
     client, completed_export, admin_a, admin_b
 ):
-    client.force_login(admin_a)
+    sign_in_with_password(client, admin_a)
     link = download_link(client, completed_export)
-    client.force_login(admin_b)
+    sign_in_with_password(client, admin_b)
     assert client.get(link).status_code == 404
     denied = AuditEvent.objects.get(action="authz.denied")
     assert denied.actor == admin_b and denied.object_id == str(completed_export.public_id)
@@ -293,7 +294,7 @@ def test_another_organisations_user_cannot_use_a_leaked_link(
 
 
 def test_a_removed_member_is_refused_at_once(client, completed_export, member_a, org_a):
-    client.force_login(member_a)
+    sign_in_with_password(client, member_a)
     link = download_link(client, completed_export)
     Membership.objects.filter(user=member_a, organisation=org_a).delete()
     assert client.get(link).status_code == 404
@@ -301,7 +302,7 @@ def test_a_removed_member_is_refused_at_once(client, completed_export, member_a,
 
 
 def test_a_link_to_an_expired_archive_is_gone(client, completed_export, admin_a):
-    client.force_login(admin_a)
+    sign_in_with_password(client, admin_a)
     link = download_link(client, completed_export)
     ExportJob.objects.filter(pk=completed_export.pk).update(expired_at=timezone.now())
     response = client.get(link)
@@ -312,9 +313,41 @@ def test_a_link_to_an_expired_archive_is_gone(client, completed_export, admin_a)
 
 
 def test_a_made_up_token_for_an_unknown_job_is_not_found(client, admin_a, org_a):
-    client.force_login(admin_a)
+    sign_in_with_password(client, admin_a)
     token = signing.TimestampSigner(salt="trustcentre.signed-link." + DOWNLOAD_LINK_PURPOSE).sign(
         "00000000-0000-0000-0000-000000000000"
     )
     assert client.get(f"/portal/exports/acme/download/{token}/").status_code == 404
     assert client.get("/portal/exports/acme/download/not-a-token/").status_code == 404
+
+
+def test_a_stale_sign_in_confirms_the_password_before_the_export_starts(client, admin_a, org_a):
+    client.force_login(admin_a)  # signed in long ago: no recent authentication in the session
+    url = reverse("exports:list", kwargs={"slug": org_a.slug})
+    response = client.post(url, {"categories": ["leads"], "format": "csv"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not ExportJob.objects.exists()
+
+    page = client.get(response["Location"])
+    assert b"Confirm it is you" in page.content
+    wrong = client.post(response["Location"], {"password": "not the password"})
+    assert wrong.status_code == 200 and not ExportJob.objects.exists()
+
+    confirmed = client.post(response["Location"], {"password": PASSWORD}, follow=True)
+    # allauth replays the POST that was held: the export the person asked for starts.
+    job = ExportJob.objects.get()
+    assert job.categories == ["leads"] and job.format == "csv"
+    assert confirmed.redirect_chain[-1][0].endswith(f"/{job.public_id}/")
+
+
+def test_someone_with_an_authenticator_enters_a_fresh_code_first(client, admin_a, org_a):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=admin_a, name="Phone", confirmed=True)
+    sign_in_with_password(client, admin_a)  # a fresh password is not enough with a device
+    url = reverse("exports:list", kwargs={"slug": org_a.slug})
+    response = client.post(url, {"categories": ["leads"], "format": "csv"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa:verify"))
+    assert not ExportJob.objects.exists()

@@ -10,11 +10,16 @@ import io
 import math
 import time
 from base64 import b32encode
+from functools import wraps
 from urllib.parse import urlencode
 
 import segno
+from allauth.account.internal.flows.reauthentication import did_recently_authenticate
+from allauth.core.exceptions import ReauthenticationRequired
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -368,3 +373,35 @@ def remove_totp_device(*, request, user, device_id: int) -> None:
         device.delete()
         if len(devices) == 1:
             BackupCodeDevice.objects.filter(user=user).delete()
+
+
+# --- step-up before sensitive operations ----------------------------------------------
+
+
+def is_freshly_authenticated(request) -> bool:
+    """Whether the person proved who they are moments ago: with their second factor in the last
+    15 minutes when they have one, else with their password within allauth's reauthentication
+    timeout (signing in counts)."""
+    if has_confirmed_device(request.user):
+        return recently_verified(request)
+    return did_recently_authenticate(request)
+
+
+def fresh_authentication_required(view):
+    """For exporting or deleting data and signing agreements (SECURITY-TESTS row 12): a POST
+    from someone not freshly authenticated is sent to prove it first. With a second factor,
+    to enter a code and come back to the page; without one, to allauth's password
+    confirmation, which then replays the POST. GET passes, so the page itself can be seen."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST" and not is_freshly_authenticated(request):
+            if has_confirmed_device(request.user):
+                messages.info(
+                    request, _("Enter a code from your authenticator to confirm it is you.")
+                )
+                return redirect(url_with_next("mfa:verify", request.get_full_path()))
+            raise ReauthenticationRequired()
+        return view(request, *args, **kwargs)
+
+    return wrapper
