@@ -392,5 +392,26 @@ LOGGING = {
 # Sub-processors: register, change notices, subscriptions, webhooks (issue 5).
 
 # Rights requests: intake, deadlines, fulfilment (issue 7).
+# Lifetimes (seconds) of the email-confirmation link, the status page's one-time code and
+# link, and the requester's access once proven; the download link; days an access zip is
+# kept; days before an unconfirmed request's personal data is deleted; intake limits.
+RIGHTS_REQUEST_VERIFY_LINK_MAX_AGE = read_int("RIGHTS_REQUEST_VERIFY_LINK_MAX_AGE", 48 * 3600)
+RIGHTS_REQUEST_STATUS_CODE_MAX_AGE = read_int("RIGHTS_REQUEST_STATUS_CODE_MAX_AGE", 15 * 60)
+RIGHTS_REQUEST_STATUS_LINK_MAX_AGE = read_int("RIGHTS_REQUEST_STATUS_LINK_MAX_AGE", 7 * 86400)
+RIGHTS_REQUEST_ACCESS_SECONDS = read_int("RIGHTS_REQUEST_ACCESS_SECONDS", 30 * 60)
+RIGHTS_REQUEST_DOWNLOAD_LINK_MAX_AGE = read_int("RIGHTS_REQUEST_DOWNLOAD_LINK_MAX_AGE", 15 * 60)
+RIGHTS_REQUEST_ARCHIVE_DAYS = read_int("RIGHTS_REQUEST_ARCHIVE_DAYS", 30)
+RIGHTS_REQUEST_UNVERIFIED_DAYS = read_int("RIGHTS_REQUEST_UNVERIFIED_DAYS", 7)
+RIGHTS_REQUEST_REMINDER_DAYS = [7, 2]
+RIGHTS_REQUEST_INTAKE_PER_IP_PER_HOUR = read_int("RIGHTS_REQUEST_INTAKE_PER_IP_PER_HOUR", 10)
+RIGHTS_REQUEST_INTAKE_PER_EMAIL_PER_HOUR = read_int("RIGHTS_REQUEST_INTAKE_PER_EMAIL_PER_HOUR", 5)
+CELERY_BEAT_SCHEDULE["rights-request-reminders"] = {
+    "task": "rights_requests.tasks.send_deadline_reminders",
+    "schedule": 86400.0,
+}
+CELERY_BEAT_SCHEDULE["rights-request-purge-unverified"] = {
+    "task": "rights_requests.tasks.purge_unverified_requests",
+    "schedule": 3600.0,
+}
 
 # End of contract: return, switching and deletion (issue 8).

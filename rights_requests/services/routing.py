@@ -1,0 +1,172 @@
+"""Routing: the provider processes its customers' data, so a request about it goes to the
+customer (the controller), matched by the company named and by the email in its data."""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exports.sources import get_sources
+from exports.sources.base import DataSubject, RowFilter
+from rights_requests.emails import send_email
+from rights_requests.models import Referral, RequestEvent, RequestStatus, RightsRequest
+from rights_requests.services.common import add_event
+from rights_requests.services.intake import site_url, status_link
+from trustcentre.accounts.models import Membership, Organisation
+from trustcentre.audit.services import audit_record
+
+CONTROLLER_KINDS = (Organisation.Kind.CUSTOMER, Organisation.Kind.FORMER_CUSTOMER)
+
+
+class InstructionNotAllowed(Exception):
+    pass
+
+
+def subject_rows_in_tenant(*, tenant_id, email: str) -> dict[str, int]:
+    """How many of the subject's records each category of the tenant holds."""
+    row_filter = RowFilter(tenant_id=tenant_id, subject=DataSubject(email=email))
+    counts = {}
+    for source in get_sources():
+        for category in source.categories:
+            counts[category.id] = source.count(category_id=category.id, row_filter=row_filter)
+    return counts
+
+
+def _company_matches(organisation: Organisation, company: str) -> bool:
+    company = company.strip().lower()
+    return bool(company) and company in (organisation.name.lower(), organisation.slug.lower())
+
+
+def rights_request_route(*, rr: RightsRequest) -> list[Referral]:
+    """Refer the request to every customer it concerns, tell their admins and the requester;
+    with no match, the provider is the controller and handles it directly."""
+    referrals = []
+    for organisation in Organisation.objects.filter(kind__in=CONTROLLER_KINDS).order_by("name"):
+        rows = sum(
+            subject_rows_in_tenant(tenant_id=organisation.tenant_id, email=rr.email).values()
+        )
+        by_company = _company_matches(organisation, rr.company_name)
+        if not (rows or by_company):
+            continue
+        matched_by = (
+            Referral.MatchedBy.BOTH
+            if rows and by_company
+            else Referral.MatchedBy.DATA
+            if rows
+            else Referral.MatchedBy.COMPANY
+        )
+        referral, _created = Referral.objects.get_or_create(
+            request=rr,
+            organisation=organisation,
+            defaults={"matched_by": matched_by, "rows_found": rows},
+        )
+        referrals.append(referral)
+    if not referrals:
+        rr.handled_directly = True
+        rr.save(update_fields=["handled_directly"])
+        return []
+    rr.status = RequestStatus.REFERRED
+    rr.save(update_fields=["status"])
+    names = ", ".join(r.organisation.name for r in referrals)
+    add_event(rr, RequestEvent.Kind.REFERRED, actor_label="system", text=names)
+    for referral in referrals:
+        audit_record(
+            action="rights_request.referred",
+            actor_label="system",
+            obj=rr,
+            object_id=rr.reference,
+            organisation=referral.organisation,
+            details={"matched_by": referral.matched_by, "rows_found": referral.rows_found},
+        )
+        _notify_controller(referral)
+    send_email(
+        to=rr.email,
+        subject=_("Your request %(reference)s was referred") % {"reference": rr.reference},
+        greeting_name=rr.name,
+        paragraphs=[
+            _(
+                "We process the data concerned on behalf of %(names)s, who decide what happens "
+                "to it (the controller). We have passed your request to them and will act on "
+                "their instructions; they may also answer you directly."
+            )
+            % {"names": names},
+            _("The deadline for an answer stays %(due)s.") % {"due": rr.due_date.isoformat()},
+        ],
+        link_url=status_link(rr),
+        link_label=_("Follow your request"),
+        reference=rr.reference,
+        cause=f"rights-request-referred:{rr.public_id}",
+    )
+    return referrals
+
+
+def _notify_controller(referral: Referral) -> None:
+    rr = referral.request
+    admins = Membership.objects.filter(
+        organisation=referral.organisation, role=Membership.Role.ADMIN, user__is_active=True
+    ).select_related("user")
+    url = site_url(reverse("rights_requests:referral", kwargs={"public_id": referral.public_id}))
+    for membership in admins:
+        send_email(
+            to=membership.user.email,
+            subject=_("A privacy request concerns %(organisation)s's data")
+            % {"organisation": referral.organisation.name},
+            greeting_name=membership.user.full_name,
+            paragraphs=[
+                _(
+                    "A data subject sent us a %(type)s request (%(jurisdiction)s) about data we "
+                    "process for %(organisation)s. As the controller, please tell us whether we "
+                    "should handle it for you or whether you will handle it yourselves."
+                )
+                % {
+                    "type": rr.get_type_display().lower(),
+                    "jurisdiction": rr.get_jurisdiction_display(),
+                    "organisation": referral.organisation.name,
+                },
+                _("The legal deadline is %(due)s.") % {"due": rr.due_date.isoformat()},
+            ],
+            link_url=url,
+            link_label=_("See the request and instruct us"),
+            reference=rr.reference,
+            recipient=membership.user,
+            organisation=referral.organisation,
+            cause=f"rights-request-referral:{referral.public_id}",
+        )
+
+
+@transaction.atomic
+def referral_instruct(*, referral: Referral, user, instruction: str, request=None) -> Referral:
+    """The customer's admin instructs the provider; once every controller has answered, the
+    request is back in the DPO's hands (to act, or to close as handled by the controller)."""
+    referral = Referral.objects.select_for_update().select_related("request").get(pk=referral.pk)
+    if instruction not in (Referral.Instruction.HANDLE_FOR_US, Referral.Instruction.WE_HANDLE):
+        raise InstructionNotAllowed(_("Choose one of the two instructions."))
+    rr = referral.request
+    if rr.is_closed:
+        raise InstructionNotAllowed(_("This request is closed already."))
+    referral.instruction = instruction
+    referral.instructed_by = user
+    referral.instructed_at = timezone.now()
+    referral.save(update_fields=["instruction", "instructed_by", "instructed_at"])
+    add_event(
+        rr,
+        RequestEvent.Kind.INSTRUCTION,
+        actor=user,
+        text=f"{referral.organisation.name}: {referral.get_instruction_display()}",
+    )
+    audit_record(
+        action="rights_request.instructed",
+        actor=user,
+        request=request,
+        obj=rr,
+        object_id=rr.reference,
+        organisation=referral.organisation,
+        details={"instruction": instruction},
+    )
+    if (
+        rr.status == RequestStatus.REFERRED
+        and not rr.referrals.filter(instruction=Referral.Instruction.PENDING).exists()
+    ):
+        rr.status = RequestStatus.OPEN
+        rr.save(update_fields=["status"])
+    return referral

@@ -1,0 +1,328 @@
+"""Public pages of rights requests: the form, the email confirmation, the status page (after
+the requester proves the email), replies, the letter and the download; and the customers'
+referral pages."""
+
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rights_requests import services
+from rights_requests.forms import (
+    CodeForm,
+    EmailProofForm,
+    InstructionForm,
+    ReplyForm,
+    RightsRequestForm,
+)
+from rights_requests.letters import letter_filename, letter_pdf
+from rights_requests.models import FulfilmentJob, Referral, RightsRequest
+from rights_requests.ratelimit import allow
+from trustcentre.accounts.models import Membership
+from trustcentre.audit.services import client_ip
+from trustcentre.lib.signed_links import (
+    BadSignature,
+    SignatureExpired,
+    make_signed_token,
+    read_signed_token,
+)
+
+SESSION_KEY = "rights_requests_access"
+DOWNLOAD_PURPOSE = "rights-request-download"
+
+
+def _no_referrer(response):
+    """For files: no referrer at all. Pages with a form keep the site's same-origin policy
+    (their token never leaves the site): under no-referrer, browsers send "Origin: null" with
+    the form's POST and CSRF protection rightly refuses it."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _private_page(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def grant_access(request, rr: RightsRequest) -> None:
+    """The requester proved the email: this browser may see the request for a while."""
+    access = {
+        ref: until
+        for ref, until in request.session.get(SESSION_KEY, {}).items()
+        if until > time.time()
+    }
+    access[rr.reference] = time.time() + settings.RIGHTS_REQUEST_ACCESS_SECONDS
+    request.session[SESSION_KEY] = access
+    request.session.cycle_key()
+
+
+def has_access(request, reference: str) -> bool:
+    return request.session.get(SESSION_KEY, {}).get(reference, 0) > time.time()
+
+
+def _proven_request(request, reference) -> RightsRequest:
+    rr = RightsRequest.objects.filter(reference=reference).first()
+    if rr is None or not has_access(request, reference):
+        raise Http404
+    return rr
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    form = RightsRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ip = client_ip(request) or ""
+        if not (
+            allow("ip", ip, settings.RIGHTS_REQUEST_INTAKE_PER_IP_PER_HOUR)
+            and allow(
+                "email",
+                form.cleaned_data["email"],
+                settings.RIGHTS_REQUEST_INTAKE_PER_EMAIL_PER_HOUR,
+            )
+        ):
+            form.add_error(
+                None,
+                _("Too many requests were sent from here recently. Please try again in an hour."),
+            )
+            return render(request, "rights_requests/request_new.html", {"form": form}, status=429)
+        rr = services.rights_request_file(**form.cleaned_data, ip_address=ip)
+        request.session["rights_requests_filed"] = rr.reference
+        return redirect("rights_requests:filed")
+    return render(request, "rights_requests/request_new.html", {"form": form})
+
+
+@never_cache
+@require_GET
+def request_filed(request):
+    reference = request.session.get("rights_requests_filed")
+    rr = RightsRequest.objects.filter(reference=reference).first() if reference else None
+    if rr is None:
+        return redirect("rights_requests:new")
+    return render(request, "rights_requests/request_filed.html", {"rr": rr})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_verify(request, token):
+    """GET shows a button (mail scanners open links); POST confirms."""
+    if request.method == "POST":
+        try:
+            rr = services.rights_request_verify(token=token)
+        except services.ProofFailed:
+            return _private_page(render(request, "rights_requests/link_invalid.html", status=410))
+        grant_access(request, rr)
+        messages.success(
+            request, _("Thank you: your email is confirmed and we are working on your request.")
+        )
+        return redirect("rights_requests:status", reference=rr.reference)
+    if not services.peek_verify_token(token):
+        return _private_page(render(request, "rights_requests/link_invalid.html", status=410))
+    return _private_page(render(request, "rights_requests/verify.html"))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def status_link(request, token):
+    if request.method == "POST":
+        try:
+            rr = services.status_link_use(token=token)
+        except services.ProofFailed:
+            return _private_page(render(request, "rights_requests/link_invalid.html", status=410))
+        grant_access(request, rr)
+        return redirect("rights_requests:status", reference=rr.reference)
+    return _private_page(render(request, "rights_requests/status_link.html"))
+
+
+def _status_context(rr: RightsRequest) -> dict:
+    jobs = list(rr.fulfilment_jobs.all())
+    downloads = [
+        {
+            "job": job,
+            "url": reverse(
+                "rights_requests:download",
+                kwargs={
+                    "reference": rr.reference,
+                    "token": make_signed_token(DOWNLOAD_PURPOSE, str(job.public_id)),
+                },
+            ),
+        }
+        for job in jobs
+        if job.is_downloadable
+    ]
+    return {
+        "rr": rr,
+        "events": [e for e in rr.events.all() if e.visible_to_requester],
+        "referrals": list(rr.referrals.select_related("organisation")),
+        "downloads": downloads,
+        "reply_form": ReplyForm(),
+        "link_minutes": settings.RIGHTS_REQUEST_DOWNLOAD_LINK_MAX_AGE // 60,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_status(request, reference):
+    """With proof: the status. Without: ask for the email, then a one-time code. An unknown
+    reference and a wrong email get the same answer as a right one."""
+    if has_access(request, reference):
+        rr = RightsRequest.objects.filter(reference=reference).first()
+        if rr is not None:
+            return _private_page(
+                render(request, "rights_requests/status.html", _status_context(rr))
+            )
+    email_form, code_form, code_sent = EmailProofForm(), CodeForm(), False
+    if request.method == "POST" and "email" in request.POST:
+        email_form = EmailProofForm(request.POST)
+        if email_form.is_valid():
+            if allow("status-code", reference, settings.RIGHTS_REQUEST_INTAKE_PER_EMAIL_PER_HOUR):
+                services.status_code_send(
+                    reference=reference, email=email_form.cleaned_data["email"]
+                )
+            code_sent = True
+    elif request.method == "POST" and "code" in request.POST:
+        code_form = CodeForm(request.POST)
+        code_sent = True
+        if code_form.is_valid():
+            try:
+                rr = services.status_code_check(
+                    reference=reference, code=code_form.cleaned_data["code"]
+                )
+            except services.ProofFailed:
+                code_form.add_error(
+                    "code", _("This code is not right, was used already, or has expired.")
+                )
+            else:
+                grant_access(request, rr)
+                return redirect("rights_requests:status", reference=rr.reference)
+    return _private_page(
+        render(
+            request,
+            "rights_requests/status_proof.html",
+            {
+                "reference": reference,
+                "email_form": email_form,
+                "code_form": code_form,
+                "code_sent": code_sent,
+            },
+        )
+    )
+
+
+@never_cache
+@require_POST
+def request_reply(request, reference):
+    rr = _proven_request(request, reference)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rights_request_reply(rr=rr, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your answer was sent."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("rights_requests:status", reference=reference)
+
+
+@never_cache
+@require_GET
+def request_letter(request, reference):
+    rr = _proven_request(request, reference)
+    if not rr.is_closed:
+        raise Http404
+    response = HttpResponse(letter_pdf(rr), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter_filename(rr)}"'
+    return _no_referrer(response)
+
+
+@never_cache
+@require_GET
+def request_download(request, reference, token):
+    """A signed link that expires, and the requester's proof in this browser, checked now."""
+    try:
+        job_id = uuid.UUID(
+            read_signed_token(
+                DOWNLOAD_PURPOSE, token, settings.RIGHTS_REQUEST_DOWNLOAD_LINK_MAX_AGE
+            )
+        )
+    except SignatureExpired:
+        return _private_page(render(request, "rights_requests/link_invalid.html", status=410))
+    except (BadSignature, ValueError) as error:
+        raise Http404 from error
+    rr = _proven_request(request, reference)
+    job = FulfilmentJob.objects.filter(public_id=job_id, request=rr).first()
+    if job is None or not job.is_downloadable:
+        raise Http404
+    try:
+        handle = default_storage.open(job.archive_name, "rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{rr.reference}-data.zip",
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    services.fulfilment_delivered(job=job, request=request)
+    return _no_referrer(response)
+
+
+# The customers' side: referrals to their organisation.
+
+
+def _admin_referrals(user):
+    organisations = Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values(
+        "organisation"
+    )
+    return Referral.objects.filter(organisation__in=organisations).select_related(
+        "organisation", "request"
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def referral_list(request):
+    referrals = _admin_referrals(request.user).order_by("request__due_date")
+    return render(request, "rights_requests/referral_list.html", {"referrals": referrals})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_detail(request, public_id):
+    referral = get_object_or_404(_admin_referrals(request.user), public_id=public_id)
+    form = InstructionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_instruct(
+                referral=referral,
+                user=request.user,
+                instruction=form.cleaned_data["instruction"],
+                request=request,
+            )
+        except services.InstructionNotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Thank you: your instruction was recorded."))
+            return redirect("rights_requests:referral", public_id=referral.public_id)
+    return render(
+        request,
+        "rights_requests/referral_detail.html",
+        {"referral": referral, "rr": referral.request, "form": form},
+    )
