@@ -141,7 +141,9 @@ class BuiltinSource(DataSource):
             ).delete()
         return deleted
 
-    def copy_csv_to(self, *, category_id: str, row_filter: RowFilter, stream) -> int | None:
+    def copy_csv_to(
+        self, *, category_id: str, row_filter: RowFilter, stream, on_rows=None
+    ) -> int | None:
         """On PostgreSQL, COPY ... TO STDOUT with every column formatted in SQL as
         exports.formats.csv_cell formats it; None elsewhere (the caller uses iter_rows)."""
         model, category = self._category(category_id)
@@ -168,9 +170,13 @@ class BuiltinSource(DataSource):
             while records := reader.read(COPY_BLOCK_ROWS):
                 stream.write(crlf_records(records))
                 copied += len(records)
+                if on_rows is not None:
+                    on_rows(len(records))
         return copied
 
-    def copy_json_to(self, *, category_id: str, row_filter: RowFilter, stream) -> int | None:
+    def copy_json_to(
+        self, *, category_id: str, row_filter: RowFilter, stream, on_rows=None
+    ) -> int | None:
         """On PostgreSQL, the whole JSON file (exports.writers.text.JsonWriter's framing) with
         each row's object made by row_to_json; None elsewhere, or when a field type has no SQL
         form giving json_value's bytes (the caller then uses iter_rows).
@@ -219,6 +225,8 @@ class BuiltinSource(DataSource):
             while records := reader.read(COPY_BLOCK_ROWS):
                 stream.write(json_records(records, first=not copied))
                 copied += len(records)
+                if on_rows is not None:
+                    on_rows(len(records))
         stream.write(JSON_CLOSING if copied else JSON_CLOSING_EMPTY)
         return copied
 

@@ -5,8 +5,11 @@ import datetime
 import hashlib
 import logging
 import shutil
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
+from django import db
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -61,16 +64,16 @@ class SourceRowReader:
         source, _category = get_category(category.id)
         return source.iter_rows(category_id=category.id, row_filter=self.row_filter)
 
-    def copy_csv(self, category: Category, stream) -> int | None:
+    def copy_csv(self, category: Category, stream, on_rows=None) -> int | None:
         source, _category = get_category(category.id)
         return source.copy_csv_to(
-            category_id=category.id, row_filter=self.row_filter, stream=stream
+            category_id=category.id, row_filter=self.row_filter, stream=stream, on_rows=on_rows
         )
 
-    def copy_json(self, category: Category, stream) -> int | None:
+    def copy_json(self, category: Category, stream, on_rows=None) -> int | None:
         source, _category = get_category(category.id)
         return source.copy_json_to(
-            category_id=category.id, row_filter=self.row_filter, stream=stream
+            category_id=category.id, row_filter=self.row_filter, stream=stream, on_rows=on_rows
         )
 
     def count(self, category: Category) -> int:
@@ -194,6 +197,10 @@ def _write_data_files(job: ExportJob, *, reader, writer: ExportWriter, folder: P
         )
 
 
+# How often progress is written while a COPY streams a category.
+BACKGROUND_PROGRESS_SECONDS = 1.0
+
+
 class _ProgressRecorder:
     """The writers' progress callback: rows so far, progress and heartbeat on the job row."""
 
@@ -207,6 +214,48 @@ class _ProgressRecorder:
             rows_written=self.rows,
             progress=_progress(self.rows, max(self.expected, self.rows)),
         )
+
+    @contextmanager
+    def background(self):
+        """While a COPY streams a category, the worker's database connection can run no other
+        query. Rows are counted here, and a thread with a connection of its own writes the
+        progress and heartbeat about once a second. Those figures are provisional: the writer
+        reports the category's rows through __call__ once the COPY is over (or not at all if it
+        gave way to the generic writer), and that write is the one that counts."""
+        counted = 0
+        stop = threading.Event()
+        thread: threading.Thread | None = None
+
+        def write_progress() -> None:
+            try:
+                while not stop.wait(BACKGROUND_PROGRESS_SECONDS):
+                    rows = self.rows + counted
+                    # Only while this attempt owns the job; a row it cannot see is left alone.
+                    ExportJob.objects.filter(
+                        pk=self.job.pk, attempts=self.job.attempts, status=JobStatus.RUNNING
+                    ).update(
+                        rows_written=rows,
+                        progress=_progress(rows, max(self.expected, rows)),
+                        heartbeat_at=timezone.now(),
+                    )
+            except Exception:  # progress is a courtesy: never the reason an export fails
+                logger.exception("could not record an export's progress")
+            finally:
+                db.connection.close()  # this thread's own connection
+
+        def tick(count: int) -> None:
+            nonlocal counted, thread
+            counted += count
+            if thread is None:  # only once rows flow: no thread for a source without COPY
+                thread = threading.Thread(target=write_progress, daemon=True)
+                thread.start()
+
+        try:
+            yield tick
+        finally:
+            stop.set()
+            if thread is not None:
+                thread.join()
 
 
 def _progress(done: int, expected: int) -> float:

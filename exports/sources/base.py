@@ -85,7 +85,9 @@ class DataSource(abc.ABC):
     categories: tuple[Category, ...] = ()
 
     @abc.abstractmethod
-    def iter_rows(self, *, category_id: str, row_filter: RowFilter, chunk_size: int = 2000) -> Iterator[dict]:
+    def iter_rows(
+        self, *, category_id: str, row_filter: RowFilter, chunk_size: int = 2000
+    ) -> Iterator[dict]:
         """Stream the rows in a stable order (the same data gives the same order), never
         holding the whole category in memory."""
 
@@ -94,23 +96,31 @@ class DataSource(abc.ABC):
         """How many rows iter_rows would give."""
 
     @abc.abstractmethod
-    def delete_batch(self, *, category_id: str, row_filter: RowFilter, batch_size: int = 5000) -> int:
+    def delete_batch(
+        self, *, category_id: str, row_filter: RowFilter, batch_size: int = 5000
+    ) -> int:
         """Delete at most batch_size matching rows and return how many were deleted; 0 when none
         are left. Safe to call again after a crash (idempotent by construction). A caller
         erasing several categories goes in reverse order of `categories`: a category may find
         a data subject's rows through an earlier one (journey events through visitor profiles
         through leads), so the earlier ones must still be there."""
 
-    def copy_csv_to(self, *, category_id: str, row_filter: RowFilter, stream) -> int | None:
+    def copy_csv_to(
+        self, *, category_id: str, row_filter: RowFilter, stream, on_rows=None
+    ) -> int | None:
         """Optional fast path: write the category as RFC 4180 CSV (header, CRLF, UTF-8) to the
         binary stream and return the row count, or return None when the source or database
         cannot (the caller then writes the CSV from iter_rows). Must give byte-identical
-        output to the generic writer."""
+        output to the generic writer. `on_rows`, when given, is called with the number of
+        rows of each block written (for progress); it never touches the database."""
         return None
 
-    def copy_json_to(self, *, category_id: str, row_filter: RowFilter, stream) -> int | None:
+    def copy_json_to(
+        self, *, category_id: str, row_filter: RowFilter, stream, on_rows=None
+    ) -> int | None:
         """Optional fast path: write the category as the JSON writer's file (one array, an
         object per line, see exports.writers.text.JsonWriter) to the binary stream and return
         the row count, or return None when the source or database cannot (the caller then
-        writes the JSON from iter_rows). Must give byte-identical output to the generic writer."""
+        writes the JSON from iter_rows). Must give byte-identical output to the generic writer.
+        `on_rows` as for copy_csv_to."""
         return None

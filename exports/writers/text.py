@@ -3,6 +3,7 @@ past the maximum file size."""
 
 import csv
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
 from exports.formats import CSV_WRITER_OPTIONS, csv_record, json_record
@@ -97,7 +98,7 @@ class CsvWriter(ExportWriter):
 
     def write_unit(self, *, unit, categories, reader, folder, on_rows):
         (category,) = categories
-        fast = self._copy(category=category, reader=reader, folder=folder)
+        fast = self._copy(category=category, reader=reader, folder=folder, on_rows=on_rows)
         if fast is not None:
             on_rows(fast.rows)
             return [fast]
@@ -122,24 +123,29 @@ class CsvWriter(ExportWriter):
             raise
         return parted.close()
 
-    def _copy(self, *, category, reader, folder) -> DataFile | None:
+    def _copy(self, *, category, reader, folder, on_rows) -> DataFile | None:
         return _copy_single_part(
             copy=reader.copy_csv,
             category=category,
             folder=folder,
             extension=self.extension,
             max_bytes=self.max_file_bytes,
+            on_rows=on_rows,
         )
 
 
-def _copy_single_part(*, copy, category, folder, extension, max_bytes) -> DataFile | None:
+def _copy_single_part(*, copy, category, folder, extension, max_bytes, on_rows) -> DataFile | None:
     """Run a source's fast path (copy_csv, copy_json) into the category's first part, or
     return None (and leave no file) when there is none or the file would need a second part:
-    the generic writer does both, and gives the same bytes where the fast path could."""
+    the generic writer does both, and gives the same bytes where the fast path could. The
+    caller reports the rows when this returns; meanwhile a progress callback that can count
+    in the background (the export job's) shows the COPY moving."""
     out = DeflatingFile(folder / part_name(category.id, 1, extension))
     limited = _SizeLimitedStream(out, max_bytes)
+    background = getattr(on_rows, "background", None)
     try:
-        rows = copy(category, limited)
+        with background() if background else nullcontext() as tick:
+            rows = copy(category, limited, tick) if tick else copy(category, limited)
     except _TooLarge:
         rows = None
     except BaseException:
@@ -209,6 +215,7 @@ class JsonWriter(ExportWriter):
                 folder=folder,
                 extension=self.extension,
                 max_bytes=self.max_file_bytes,
+                on_rows=on_rows,
             )
             if fast is not None:
                 on_rows(fast.rows)

@@ -105,7 +105,7 @@ class ListReader:
     def rows(self, category):
         return iter(self.data[category.id])
 
-    def copy_csv(self, category, stream):
+    def copy_csv(self, category, stream, on_rows=None):
         if category.id not in self.fast_csv:
             return None
         self.fast_calls += 1
