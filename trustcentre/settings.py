@@ -388,6 +388,31 @@ LOGGING = {
 }
 
 # Trust centre: public content, documents, access requests and NDAs (issue 4).
+# Uploads: the largest document file accepted; access rules: domains refused at once, domains
+# approved at once, and free-mail domains that always go to legal; how long grants, NDAs and
+# download links last; how early the expiry reminder goes out; the review cadence.
+TRUST_UPLOAD_MAX_BYTES = read_int("TRUST_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+TRUST_DENY_DOMAINS = read_list("TRUST_DENY_DOMAINS", "")
+TRUST_ALLOW_DOMAINS = read_list("TRUST_ALLOW_DOMAINS", "")
+TRUST_FREE_MAIL_DOMAINS = read_list(
+    "TRUST_FREE_MAIL_DOMAINS",
+    "gmail.com,googlemail.com,yahoo.com,outlook.com,hotmail.com,live.com,icloud.com,me.com,"
+    "aol.com,gmx.de,gmx.net,web.de,proton.me,protonmail.com,mail.com,yandex.com,t-online.de",
+)
+TRUST_GRANT_DAYS = read_int("TRUST_GRANT_DAYS", 90)
+TRUST_NDA_MONTHS = read_int("TRUST_NDA_MONTHS", 12)
+TRUST_DOWNLOAD_LINK_MAX_AGE = read_int("TRUST_DOWNLOAD_LINK_MAX_AGE", 10 * 60)
+TRUST_EXPIRY_REMINDER_DAYS = read_int("TRUST_EXPIRY_REMINDER_DAYS", 7)
+TRUST_REVIEW_INTERVAL_DAYS = read_int("TRUST_REVIEW_INTERVAL_DAYS", 365)
+TRUST_REVIEW_DUE_SOON_DAYS = read_int("TRUST_REVIEW_DUE_SOON_DAYS", 30)
+# security.txt (RFC 9116): contact, how long the file is valid, preferred languages.
+TRUST_SECURITY_CONTACT = read("TRUST_SECURITY_CONTACT", "security@northwind.example")
+TRUST_SECURITY_TXT_DAYS = read_int("TRUST_SECURITY_TXT_DAYS", 180)
+TRUST_SECURITY_TXT_LANGUAGES = read("TRUST_SECURITY_TXT_LANGUAGES", "en, de")
+CELERY_BEAT_SCHEDULE["trust-centre-daily-reminders"] = {
+    "task": "trustcentre.documents.tasks.send_daily_reminders",
+    "schedule": 24 * 60 * 60.0,
+}
 
 # Sub-processors: register, change notices, subscriptions, webhooks (issue 5).
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from trustcentre.content.views import security_txt
 from trustcentre.lib.api_docs import ApiDocsView
 from trustcentre.pages.views import healthz
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("subprocessors/", include("subprocessors.urls")),
     path("privacy/requests/", include("rights_requests.urls")),
     path("healthz", healthz, name="healthz"),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
     path("data-act/", include("exports.urls_register")),
     # Our second-factor pages (django-otp) first, so allauth never shadows them.
     path("accounts/", include("trustcentre.accounts.urls_mfa")),

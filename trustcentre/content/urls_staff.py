@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from trustcentre.content import views
 
 app_name = "content_staff"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("trust-centre/", views.home, name="home"),
+    path("trust-centre/reviews/", views.reviews, name="reviews"),
+    path(
+        "trust-centre/reviews/<slug:kind>/<uuid:public_id>/",
+        views.mark_reviewed,
+        name="mark_reviewed",
+    ),
+    path("trust-centre/analytics/", views.analytics, name="analytics"),
+    path("trust-centre/<slug:kind>/", views.item_list, name="item_list"),
+    path("trust-centre/<slug:kind>/new/", views.item_edit, name="item_new"),
+    path("trust-centre/<slug:kind>/<uuid:public_id>/", views.item_edit, name="item_edit"),
+]

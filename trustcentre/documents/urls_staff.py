@@ -1,5 +1,34 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from trustcentre.documents import views_staff as views
 
 app_name = "documents_staff"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("access-requests/", views.access_request_list, name="access_request_list"),
+    path(
+        "access-requests/<uuid:public_id>/",
+        views.access_request_detail,
+        name="access_request_detail",
+    ),
+    path("nda-uploads/<uuid:public_id>/", views.nda_upload_detail, name="nda_upload_detail"),
+    path("nda-uploads/<uuid:public_id>/file/", views.nda_upload_file, name="nda_upload_file"),
+    path("documents/", views.document_list, name="document_list"),
+    path("documents/<uuid:public_id>/", views.document_detail, name="document_detail"),
+    path("questionnaires/", views.questionnaire_list, name="questionnaire_list"),
+    path(
+        "questionnaires/<uuid:public_id>/",
+        views.questionnaire_detail,
+        name="questionnaire_detail",
+    ),
+    path(
+        "questionnaires/<uuid:public_id>/assign/",
+        views.questionnaire_assign,
+        name="questionnaire_assign",
+    ),
+    path(
+        "questionnaires/<uuid:public_id>/file/",
+        views.questionnaire_file,
+        name="questionnaire_file",
+    ),
+]

@@ -13,6 +13,7 @@ NAVIGATION = [
     ("rights_requests:new", _("Privacy requests"), "all"),
     ("pages:portal_home", _("Portal"), "signed_in"),
     ("exports:home", _("Exports"), "signed_in"),
+    ("documents_portal:access_request_list", _("Document access"), "signed_in"),
     ("pages:staff_home", _("Staff"), "staff"),
     ("notifications:portal_message_list", _("Messages"), "signed_in"),
     ("accounts:profile", _("Profile"), "signed_in"),

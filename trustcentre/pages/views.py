@@ -18,7 +18,31 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "pages/home.html")
+    """The public trust centre: overview, certifications, controls, FAQ (search and categories),
+    documents, and links to the sub-processors, the Data Act register and the rights form."""
+    from trustcentre.content.models import FaqCategory
+    from trustcentre.content.selectors import public_page
+
+    q = request.GET.get("q", "").strip()[:100]
+    category = None
+    if request.GET.get("faq"):
+        category = FaqCategory.objects.filter(slug=request.GET["faq"]).first()
+    links = {}
+    for key, url_name in (
+        ("subprocessors", "subprocessors:list"),
+        ("rights_request", "rights_requests:new"),
+        ("data_act", "data_act:register"),
+    ):
+        try:
+            links[key] = reverse(url_name)
+        except NoReverseMatch:
+            links[key] = None
+    context = public_page(q=q, category=category)
+    return render(
+        request,
+        "pages/home.html",
+        {**context, "links": links, "faq_q": q, "faq_category": category},
+    )
 
 
 @login_required
@@ -60,6 +84,12 @@ WORKBENCHES = [
         _("Documents"),
         _("The document library: versions, access levels, NDAs and review dates."),
         ("trust_admin", "legal"),
+    ),
+    (
+        "documents_staff:questionnaire_list",
+        _("Security questionnaires"),
+        _("Questionnaires customers and prospects sent: assign, answer and deliver."),
+        ("legal", "trust_admin"),
     ),
     (
         "content_staff:home",

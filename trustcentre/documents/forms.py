@@ -1,0 +1,120 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from trustcentre.documents.models import AccessLevel, AccessRequest, Document, DocumentCategory
+from trustcentre.documents.services import GRANT_TERMS
+
+
+class LibraryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=DocumentCategory.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All categories"),
+    )
+    level = forms.ChoiceField(
+        label=_("Access"),
+        required=False,
+        choices=[("", _("Any access"))]
+        + [c for c in AccessLevel.choices if c[0] != AccessLevel.PRIVATE],
+    )
+
+
+class AccessRequestForm(forms.Form):
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents"),
+        queryset=Document.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="public_id",
+        error_messages={"required": _("Choose at least one document.")},
+    )
+    company = forms.CharField(label=_("Company"), max_length=200)
+    reason = forms.CharField(
+        label=_("Why do you need them?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("For example: a vendor security review before signing a contract."),
+    )
+
+    def __init__(self, *args, requestable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = requestable
+
+
+class NdaAcceptForm(forms.Form):
+    signer_name = forms.CharField(label=_("Full name"), max_length=200)
+    signer_title = forms.CharField(label=_("Job title"), max_length=200)
+    company = forms.CharField(label=_("Company"), max_length=200)
+    agree = forms.BooleanField(
+        label=_("I have read this agreement and accept it on behalf of my company."),
+        error_messages={"required": _("Tick the box to accept the agreement.")},
+    )
+
+
+class NdaUploadForm(forms.Form):
+    signer_name = forms.CharField(label=_("Full name of the signer"), max_length=200)
+    signer_title = forms.CharField(label=_("Job title"), max_length=200)
+    company = forms.CharField(label=_("Company"), max_length=200)
+    file = forms.FileField(label=_("Countersigned NDA (PDF)"))
+
+
+class ApproveForm(forms.Form):
+    term_days = forms.TypedChoiceField(
+        label=_("Grant length"),
+        coerce=int,
+        choices=[(days, _("%(days)s days") % {"days": days}) for days in GRANT_TERMS],
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class StaffRequestFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status"))] + list(AccessRequest.Status.choices),
+    )
+    q = forms.CharField(label=_("Email or company"), required=False, max_length=100)
+
+
+class DocumentForm(forms.ModelForm):
+    file = forms.FileField(label=_("File"), help_text=_("PDF or an office document."))
+
+    class Meta:
+        model = Document
+        fields = ["title", "description", "category", "access_level", "owner", "next_review_on"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "next_review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, staff_users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_users
+
+
+class VersionForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    notes = forms.CharField(label=_("What changed"), max_length=300, required=False)
+
+
+class QuestionnaireForm(forms.Form):
+    company = forms.CharField(label=_("Company"), max_length=200)
+    due_on = forms.DateField(
+        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    file = forms.FileField(label=_("Questionnaire"), help_text=_("PDF or an office document."))
+
+
+class AnswerForm(forms.Form):
+    file = forms.FileField(label=_("Answer"))
+
+
+class DownloadLookupForm(forms.Form):
+    download_id = forms.UUIDField(label=_("Download id (from the stamp)"))

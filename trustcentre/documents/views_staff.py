@@ -1,0 +1,342 @@
+"""Staff pages: legal reviews access requests and countersigned NDAs and revokes grants; trust
+admins curate documents and their versions; staff answer security questionnaires."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from trustcentre.accounts.models import User
+from trustcentre.accounts.permissions import staff_role_required
+from trustcentre.documents import services
+from trustcentre.documents.files import read_private
+from trustcentre.documents.forms import (
+    AnswerForm,
+    ApproveForm,
+    DocumentForm,
+    ReasonForm,
+    StaffRequestFilterForm,
+    VersionForm,
+)
+from trustcentre.documents.models import (
+    AccessGrant,
+    AccessRequest,
+    Document,
+    DocumentEvent,
+    NdaAcceptance,
+    Questionnaire,
+)
+from trustcentre.documents.views import file_response
+
+PER_PAGE = 25
+REVIEWERS = ("legal", "trust_admin")
+
+
+def staff_users():
+    return User.objects.filter(
+        Q(is_superuser=True) | Q(groups__name__in=("legal", "trust_admin", "dpo"))
+    ).distinct()
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_GET
+def access_request_list(request):
+    form = StaffRequestFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = (
+        AccessRequest.objects.select_related("organisation", "requester")
+        .annotate(document_count=Count("documents"))
+        .order_by("-created_at")
+    )
+    status = filters.get("status") if request.GET else AccessRequest.Status.PENDING
+    if status:
+        rows = rows.filter(status=status)
+    if filters.get("q"):
+        rows = rows.filter(Q(email__icontains=filters["q"]) | Q(company__icontains=filters["q"]))
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    pending_ndas = NdaAcceptance.objects.filter(status=NdaAcceptance.Status.PENDING).order_by(
+        "accepted_at"
+    )
+    return render(
+        request,
+        "documents/staff/access_request_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "status": status,
+            "pending_ndas": list(pending_ndas),
+        },
+    )
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_http_methods(["GET", "POST"])
+def access_request_detail(request, public_id):
+    access_request = get_object_or_404(
+        AccessRequest.objects.select_related("organisation", "requester", "decided_by"),
+        public_id=public_id,
+    )
+    grant = AccessGrant.objects.filter(access_request=access_request).first()
+    approve_form = ApproveForm(initial={"term_days": 90})
+    reject_form = ReasonForm()
+    revoke_form = ReasonForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                approve_form = ApproveForm(request.POST)
+                if approve_form.is_valid():
+                    services.access_request_approve(
+                        access_request=access_request,
+                        user=request.user,
+                        term_days=approve_form.cleaned_data["term_days"],
+                        request=request,
+                    )
+                    messages.success(request, _("Approved; the requester has been emailed."))
+                    return redirect("documents_staff:access_request_detail", public_id=public_id)
+            elif action == "reject":
+                reject_form = ReasonForm(request.POST)
+                if reject_form.is_valid():
+                    services.access_request_reject(
+                        access_request=access_request,
+                        user=request.user,
+                        reason=reject_form.cleaned_data["reason"],
+                        request=request,
+                    )
+                    messages.success(request, _("Rejected; the requester has been emailed."))
+                    return redirect("documents_staff:access_request_detail", public_id=public_id)
+            elif action == "revoke" and grant is not None:
+                revoke_form = ReasonForm(request.POST)
+                if revoke_form.is_valid():
+                    services.grant_revoke(
+                        grant=grant,
+                        user=request.user,
+                        reason=revoke_form.cleaned_data["reason"],
+                        request=request,
+                    )
+                    messages.success(request, _("Access revoked; the holder has been emailed."))
+                    return redirect("documents_staff:access_request_detail", public_id=public_id)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("documents_staff:access_request_detail", public_id=public_id)
+    downloads = (
+        DocumentEvent.objects.filter(grant=grant, kind=DocumentEvent.Kind.DOWNLOAD)
+        .select_related("document", "version")
+        .order_by("-occurred_at")[:50]
+        if grant
+        else []
+    )
+    return render(
+        request,
+        "documents/staff/access_request_detail.html",
+        {
+            "access_request": access_request,
+            "documents": list(access_request.documents.all()),
+            "grant": grant,
+            "approve_form": approve_form,
+            "reject_form": reject_form,
+            "revoke_form": revoke_form,
+            "downloads": list(downloads),
+            "ndas": list(
+                NdaAcceptance.objects.filter(user=access_request.requester).select_related(
+                    "nda_version"
+                )
+            ),
+        },
+    )
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_http_methods(["GET", "POST"])
+def nda_upload_detail(request, public_id):
+    acceptance = get_object_or_404(
+        NdaAcceptance.objects.select_related("user", "organisation"),
+        public_id=public_id,
+        kind=NdaAcceptance.Kind.COUNTERSIGNED,
+    )
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST":
+        approve = request.POST.get("action") == "approve"
+        try:
+            services.nda_upload_decide(
+                acceptance=acceptance,
+                user=request.user,
+                approve=approve,
+                reason=request.POST.get("reason", ""),
+                request=request,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("NDA approved.") if approve else _("NDA rejected."))
+        return redirect("documents_staff:nda_upload_detail", public_id=public_id)
+    return render(
+        request, "documents/staff/nda_upload_detail.html", {"acceptance": acceptance, "form": form}
+    )
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_GET
+def nda_upload_file(request, public_id):
+    acceptance = get_object_or_404(
+        NdaAcceptance, public_id=public_id, kind=NdaAcceptance.Kind.COUNTERSIGNED
+    )
+    return file_response(
+        read_private(acceptance.storage_name),
+        filename=f"countersigned-nda-{str(acceptance.public_id)[:8]}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_http_methods(["GET", "POST"])
+def document_list(request):
+    form = DocumentForm(request.POST or None, request.FILES or None, staff_users=staff_users())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                document = services.document_create(
+                    user=request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    category=data["category"],
+                    access_level=data["access_level"],
+                    owner=data["owner"],
+                    request=request,
+                )
+                if data.get("next_review_on"):
+                    document.next_review_on = data["next_review_on"]
+                    document.save(update_fields=["next_review_on"])
+                services.document_version_add(
+                    document=document, user=request.user, upload=data["file"], request=request
+                )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("Document published."))
+            return redirect("documents_staff:document_detail", public_id=document.public_id)
+    documents = Document.objects.select_related("category", "current_version", "owner").annotate(
+        downloads=Count("events", filter=Q(events__kind=DocumentEvent.Kind.DOWNLOAD))
+    )
+    page = Paginator(documents.order_by("title"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "documents/staff/document_list.html", {"form": form, "page_obj": page})
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_http_methods(["GET", "POST"])
+def document_detail(request, public_id):
+    document = get_object_or_404(
+        Document.objects.select_related("category", "current_version", "owner"),
+        public_id=public_id,
+    )
+    form = VersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_version_add(
+                document=document,
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                notes=form.cleaned_data["notes"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("New version published; older versions are kept."))
+            return redirect("documents_staff:document_detail", public_id=public_id)
+    events = (
+        DocumentEvent.objects.filter(document=document)
+        .select_related("user", "organisation", "version")
+        .order_by("-occurred_at")[:50]
+    )
+    return render(
+        request,
+        "documents/staff/document_detail.html",
+        {
+            "document": document,
+            "versions": list(document.versions.select_related("uploaded_by")),
+            "events": list(events),
+            "form": form,
+        },
+    )
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_GET
+def questionnaire_list(request):
+    rows = Questionnaire.objects.select_related("requester", "organisation", "assigned_to")
+    status = request.GET.get("status", "")
+    if status in Questionnaire.Status.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/staff/questionnaire_list.html",
+        {"page_obj": page, "status": status, "statuses": Questionnaire.Status.choices},
+    )
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_http_methods(["GET", "POST"])
+def questionnaire_detail(request, public_id):
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.select_related("requester", "organisation", "assigned_to"),
+        public_id=public_id,
+    )
+    form = AnswerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.questionnaire_answer(
+                questionnaire=questionnaire,
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("Answer sent; the requester has been emailed."))
+            return redirect("documents_staff:questionnaire_detail", public_id=public_id)
+    return render(
+        request,
+        "documents/staff/questionnaire_detail.html",
+        {"questionnaire": questionnaire, "form": form},
+    )
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_POST
+def questionnaire_assign(request, public_id):
+    questionnaire = get_object_or_404(Questionnaire, public_id=public_id)
+    services.questionnaire_assign(
+        questionnaire=questionnaire, user=request.user, assignee=request.user, request=request
+    )
+    messages.success(request, _("Assigned to you."))
+    return redirect("documents_staff:questionnaire_detail", public_id=public_id)
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_GET
+def questionnaire_file(request, public_id):
+    questionnaire = get_object_or_404(Questionnaire, public_id=public_id)
+    return file_response(
+        read_private(questionnaire.storage_name),
+        filename=questionnaire.filename,
+        content_type="application/octet-stream",
+    )
