@@ -145,5 +145,6 @@ def test_pagination_partial_keeps_the_query_and_links_both_ways(rf):
 def test_only_the_most_specific_navigation_entry_is_current(client, member_a):
     client.force_login(member_a)
     response = client.get("/portal/profile/")
-    current = [str(item["label"]) for item in response.context["nav_items"] if item["active"]]
+    items = response.context["nav_items"] + response.context["account_nav_items"]
+    current = [str(item["label"]) for item in items if item["active"]]
     assert current == ["Profile"]

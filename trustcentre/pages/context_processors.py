@@ -13,8 +13,11 @@ NAVIGATION = [
     ("rights_requests:new", _("Privacy requests"), "all"),
     ("pages:portal_home", _("Portal"), "signed_in"),
     ("exports:home", _("Exports"), "signed_in"),
-    ("documents_portal:access_request_list", _("Document access"), "signed_in"),
     ("pages:staff_home", _("Staff"), "staff"),
+]
+
+# The signed-in person's own pages, beside their address and "Sign out".
+ACCOUNT_NAVIGATION = [
     ("notifications:portal_message_list", _("Messages"), "signed_in"),
     ("accounts:profile", _("Profile"), "signed_in"),
     ("mfa:security", _("Security"), "signed_in"),
@@ -33,10 +36,9 @@ def _visible(user, audience: str) -> bool:
     return user.is_superuser or audience in user.staff_roles
 
 
-def navigation(request):
-    user = request.user
+def _items(user, entries) -> list[dict]:
     items = []
-    for url_name, label, audience in NAVIGATION:
+    for url_name, label, audience in entries:
         if not _visible(user, audience):
             continue
         try:
@@ -44,13 +46,24 @@ def navigation(request):
         except NoReverseMatch:
             continue
         items.append({"url": url, "label": label, "active": False})
+    return items
+
+
+def navigation(request):
+    user = request.user
+    items = _items(user, NAVIGATION)
+    account_items = _items(user, ACCOUNT_NAVIGATION)
     # Only the most specific entry is current: /portal/profile/ is "Profile", not also "Portal".
     matches = [
         item
-        for item in items
+        for item in items + account_items
         if request.path == item["url"]
         or (item["url"] != "/" and request.path.startswith(item["url"]))
     ]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
-    return {"nav_items": items, "provider_name": settings.PROVIDER_NAME}
+    return {
+        "nav_items": items,
+        "account_nav_items": account_items,
+        "provider_name": settings.PROVIDER_NAME,
+    }

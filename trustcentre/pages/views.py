@@ -52,11 +52,76 @@ def after_login(request):
     return redirect("pages:portal_home")
 
 
+# (url name, title, description, who sees it: "all" or "customer", a member of a customer).
+# Apps add their portal pages here; the portal home lists them.
+PORTAL_LINKS = [
+    (
+        "exports:home",
+        _("Exports"),
+        _("Your organisation's data as CSV, JSON or Excel, with a manifest and checksums."),
+        "customer",
+    ),
+    (
+        "documents_portal:access_request_list",
+        _("Document access"),
+        _("Your requests for security documents, the access granted and your NDAs."),
+        "all",
+    ),
+    (
+        "documents_portal:questionnaire_list",
+        _("Security questionnaires"),
+        _("Send us your questionnaire and follow its answer."),
+        "all",
+    ),
+    (
+        "subprocessors_portal:home",
+        _("Sub-processors"),
+        _("Changes to our sub-processors, your subscriptions and your objections."),
+        "all",
+    ),
+    (
+        "end_of_contract:home",
+        _("Leaving"),
+        _("At the end of the contract: return of your data, switching provider, deletion."),
+        "customer",
+    ),
+    (
+        "notifications:portal_message_list",
+        _("Messages"),
+        _("Every email we sent you, as it was sent."),
+        "all",
+    ),
+]
+
+
+def portal_links_for(memberships) -> list[dict]:
+    from trustcentre.accounts.models import Organisation
+
+    customer = any(
+        m.organisation.kind in (Organisation.Kind.CUSTOMER, Organisation.Kind.FORMER_CUSTOMER)
+        for m in memberships
+    )
+    links = []
+    for url_name, title, description, audience in PORTAL_LINKS:
+        if audience == "customer" and not customer:
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        links.append({"url": url, "title": title, "description": description})
+    return links
+
+
 @never_cache
 @login_required
 def portal_home(request):
-    memberships = request.user.memberships.select_related("organisation")
-    return render(request, "pages/portal_home.html", {"memberships": list(memberships)})
+    memberships = list(request.user.memberships.select_related("organisation"))
+    return render(
+        request,
+        "pages/portal_home.html",
+        {"memberships": memberships, "portal_links": portal_links_for(memberships)},
+    )
 
 
 # (url name, title, description, roles that see it). Apps add their workbench here.
