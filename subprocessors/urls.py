@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+"""Public pages under /subprocessors/."""
+
+from django.urls import path
+
+from subprocessors import views_public as views
 
 app_name = "subprocessors"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.subprocessor_list, name="list"),
+    path("feed.atom", views.NoticeFeed(), name="feed"),
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("subscribe/sent/", views.subscribe_sent, name="subscribe_sent"),
+    path("subscribe/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("changes/", views.notice_list, name="notices"),
+    path("changes/<uuid:public_id>/", views.notice_detail, name="notice"),
+    path("changes/<uuid:public_id>/deadline.ics", views.notice_ics, name="notice_ics"),
+    path("versions/", views.version_list, name="versions"),
+    path("versions/compare/", views.version_compare, name="compare"),
+    path("versions/<int:number>/", views.version_detail, name="version"),
+]

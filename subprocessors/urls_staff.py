@@ -1,5 +1,31 @@
-from django.urls import path  # noqa: F401
+"""Legal's workbench, included under /staff/."""
+
+from django.urls import path
+
+from subprocessors import views_staff as views
 
 app_name = "subprocessors_staff"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("subprocessors/", views.home, name="home"),
+    path("subprocessors/register/", views.register, name="register"),
+    path("subprocessors/register/new/", views.subprocessor_new, name="subprocessor_new"),
+    path("subprocessors/register/<uuid:public_id>/", views.subprocessor_edit, name="subprocessor"),
+    path("subprocessors/notices/new/", views.notice_new, name="notice_new"),
+    path("subprocessors/notices/<uuid:public_id>/", views.notice_detail, name="notice"),
+    path(
+        "subprocessors/notices/<uuid:public_id>/announce/",
+        views.notice_announce,
+        name="notice_announce",
+    ),
+    path(
+        "subprocessors/notices/<uuid:public_id>/withdraw/",
+        views.notice_withdraw,
+        name="notice_withdraw",
+    ),
+    path(
+        "subprocessors/objections/<uuid:public_id>/resolve/",
+        views.objection_resolve,
+        name="objection_resolve",
+    ),
+]

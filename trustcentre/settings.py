@@ -415,6 +415,37 @@ CELERY_BEAT_SCHEDULE["trust-centre-daily-reminders"] = {
 }
 
 # Sub-processors: register, change notices, subscriptions, webhooks (issue 5).
+# The default objection window (a DPA may set its own: subprocessors/terms.py) and the zone
+# whose calendar days count; notices announced within the coalescing window go out as one email.
+SUBPROCESSOR_OBJECTION_WINDOW_DAYS = read_int("SUBPROCESSOR_OBJECTION_WINDOW_DAYS", 30)
+SUBPROCESSOR_DEADLINE_TIME_ZONE = read("SUBPROCESSOR_DEADLINE_TIME_ZONE", "Europe/Berlin")
+SUBPROCESSOR_COALESCE_SECONDS = read_int("SUBPROCESSOR_COALESCE_SECONDS", 300)
+SUBPROCESSOR_FANOUT_CHUNK = read_int("SUBPROCESSOR_FANOUT_CHUNK", 200)
+# Double opt-in: how long a confirmation link works, how soon another confirmation email may go
+# to the same address, and when unconfirmed subscriptions are deleted.
+SUBSCRIPTION_CONFIRM_MAX_AGE = read_int("SUBSCRIPTION_CONFIRM_MAX_AGE", 48 * 60 * 60)
+SUBSCRIPTION_RESEND_SECONDS = read_int("SUBSCRIPTION_RESEND_SECONDS", 10 * 60)
+SUBSCRIPTION_UNVERIFIED_DAYS = read_int("SUBSCRIPTION_UNVERIFIED_DAYS", 7)
+# Webhooks (Standard Webhooks): request timeout, and, for tests and local development only,
+# whether plain http and loopback/private/link-local destinations are allowed.
+WEBHOOK_TIMEOUT_SECONDS = read_int("WEBHOOK_TIMEOUT_SECONDS", 15)
+WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = read_bool("WEBHOOK_ALLOW_PRIVATE_DESTINATIONS", False)
+CELERY_BEAT_SCHEDULE["subprocessor-notices-effective"] = {
+    "task": "subprocessors.tasks.make_due_notices_effective",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["subprocessor-dispatches"] = {
+    "task": "subprocessors.tasks.run_due_dispatches",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["subscriptions-delete-unverified"] = {
+    "task": "subprocessors.tasks.delete_unverified_subscriptions",
+    "schedule": 3600.0,
+}
+CELERY_BEAT_SCHEDULE["deliver-due-webhooks"] = {
+    "task": "trustcentre.notifications.tasks.deliver_due_webhooks",
+    "schedule": 30.0,
+}
 
 # Rights requests: intake, deadlines, fulfilment (issue 7).
 # Lifetimes (seconds) of the email-confirmation link, the status page's one-time code and

@@ -2,7 +2,13 @@
 
 from django.contrib import admin
 
-from trustcentre.notifications.models import DeliveryAttempt, OutboxMessage
+from trustcentre.notifications.models import (
+    DeliveryAttempt,
+    OutboxMessage,
+    WebhookAttempt,
+    WebhookEndpoint,
+    WebhookMessage,
+)
 
 
 class DeliveryAttemptInline(admin.TabularInline):
@@ -29,4 +35,37 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+# Webhooks (read-only: endpoints are managed by customers' admins in the portal) ------------
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["url", "organisation", "is_active", "created_at", "disabled_at"]
+    list_filter = ["is_active"]
+    exclude = ["secret"]
+    readonly_fields = ["url", "organisation", "events", "description", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    fields = ["number", "started_at", "finished_at", "status_code", "succeeded", "error"]
+    readonly_fields = fields
+
+
+@admin.register(WebhookMessage)
+class WebhookMessageAdmin(admin.ModelAdmin):
+    list_display = ["event_type", "endpoint", "status", "attempts", "next_attempt_at"]
+    list_filter = ["status", "event_type"]
+    inlines = [WebhookAttemptInline]
+    readonly_fields = [field.name for field in WebhookMessage._meta.fields]
+
+    def has_add_permission(self, request):
         return False

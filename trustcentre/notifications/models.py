@@ -136,3 +136,105 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self):
         return f"{self.message_id} #{self.number} {self.outcome}"
+
+
+# Webhooks (Standard Webhooks) --------------------------------------------------------------
+
+
+class WebhookEvent(models.TextChoices):
+    SUBPROCESSOR_CHANGE_ANNOUNCED = (
+        "subprocessor.change.announced",
+        _("A sub-processor change is announced"),
+    )
+    SUBPROCESSOR_CHANGE_EFFECTIVE = (
+        "subprocessor.change.effective",
+        _("A sub-processor change takes effect"),
+    )
+    DPA_VERSION_PUBLISHED = "dpa.version.published", _("A new DPA version is published")
+    SECURITY_NOTICE_PUBLISHED = "security.notice.published", _("A security notice is published")
+
+
+class WebhookEndpoint(models.Model):
+    """A customer's HTTPS endpoint. The secret signs every delivery; it is shown once, at
+    creation, and kept because signing needs it (as the Standard Webhooks spec expects)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(_("URL"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(max_length=100, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+    disabled_reason = models.CharField(_("why it was disabled"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("webhook endpoint")
+
+    def __str__(self):
+        return self.url
+
+
+class WebhookMessage(models.Model):
+    """One event for one endpoint: the webhook's outbox row. Its public id is the `webhook-id`,
+    the same on every attempt."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="messages")
+    cause = models.CharField(max_length=200)
+    event_type = models.CharField(max_length=100)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "cause"], name="one_webhook_per_cause_and_endpoint"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} → {self.endpoint}"
+
+    @property
+    def webhook_id(self) -> str:
+        return f"msg_{self.public_id.hex}"
+
+
+class WebhookAttempt(models.Model):
+    message = models.ForeignKey(WebhookMessage, on_delete=models.CASCADE, related_name="tries")
+    number = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    succeeded = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["message", "number"]
+
+    def __str__(self):
+        return f"{self.message_id} #{self.number} {self.status_code or '-'}"

@@ -317,3 +317,47 @@ def outbox_due_message_ids(*, now: datetime | None = None, limit: int = 1000) ->
     outbox_reclaim_abandoned(now=now)
     due = OutboxMessage.objects.due(now).order_by("next_attempt_at", "pk")
     return list(due.values_list("pk", flat=True)[:limit])
+
+
+# Many emails at once (fan-outs) -------------------------------------------------------------
+
+
+def email_enqueue_many(messages: list[dict]) -> dict[tuple[str, str], int]:
+    """`email_enqueue` for a batch: each item has the keyword arguments of `email_enqueue`.
+    Rendered one by one, stored with one INSERT, the same one-per-(cause, recipient) rule (a
+    row that already exists is kept, not duplicated). Returns {(cause, to): outbox row id}.
+    Call it inside the transaction of the change; delivery starts once it commits."""
+    if not messages:
+        return {}
+    rows = []
+    for item in messages:
+        recipient = item.get("recipient")
+        language = getattr(recipient, "language", None) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            subject, body_text, body_html = _render(item["template"], item["context"])
+        rows.append(
+            OutboxMessage(
+                cause=item["cause"],
+                template=item["template"],
+                to_email=item["to"],
+                recipient=recipient,
+                organisation=item.get("organisation"),
+                subject=" ".join(subject.split())[:SUBJECT_MAX_LENGTH],
+                body_text=body_text,
+                body_html=body_html,
+                headers=item.get("headers") or {},
+            )
+        )
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = {(row.cause, row.to_email) for row in rows}
+    stored = OutboxMessage.objects.filter(
+        cause__in={cause for cause, _to in keys}, to_email__in={to for _cause, to in keys}
+    ).values_list("pk", "cause", "to_email", "status")
+    found = {}
+    for pk, cause, to, status in stored:
+        if (cause, to) not in keys:
+            continue
+        found[(cause, to)] = pk
+        if status == Status.PENDING:
+            transaction.on_commit(lambda pk=pk: _schedule_delivery(pk))
+    return found

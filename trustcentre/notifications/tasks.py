@@ -23,3 +23,23 @@ def deliver_due_messages() -> int:
     for message_id in message_ids:
         deliver_message.delay(message_id)
     return len(message_ids)
+
+
+@shared_task
+def deliver_webhook(message_id: int) -> str | None:
+    from trustcentre.notifications.webhooks import webhook_deliver
+
+    message = webhook_deliver(message_id=message_id)
+    return message.status if message is not None else None
+
+
+@shared_task
+def deliver_due_webhooks() -> int:
+    """Every 30 s (beat): retries whose delay has passed, and messages whose first enqueue was
+    lost."""
+    from trustcentre.notifications.webhooks import webhook_due_message_ids
+
+    message_ids = webhook_due_message_ids()
+    for message_id in message_ids:
+        deliver_webhook.delay(message_id)
+    return len(message_ids)

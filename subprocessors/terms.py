@@ -1,0 +1,66 @@
+"""The objection window and deadline of a sub-processor change: the one place they are computed.
+
+Art. 28(2) GDPR: the processor informs the controller of an intended change of sub-processor,
+giving it the opportunity to object. The DPA sets how long that opportunity lasts; ours
+defaults to SUBPROCESSOR_OBJECTION_WINDOW_DAYS (30) calendar days.
+
+The period is counted as Regulation (EEC, Euratom) No 1182/71 counts periods in days:
+- Art. 3(1): the day of the announcement does not count; the period starts with the next day.
+- Art. 3(2)(b): it ends with the expiry of the last hour of its last day.
+- Art. 3(4): when that last day is a Saturday, Sunday or public holiday (BUSINESS_HOLIDAYS),
+  the period ends with the expiry of the last hour of the following working day.
+Days are those of the provider's seat (SUBPROCESSOR_DEADLINE_TIME_ZONE).
+
+The seam for the DPA app: `objection_window_for(organisation)` returns the default today; once
+DPAs exist it returns the window of the organisation's DPA in force. Nothing else changes.
+"""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+
+from trustcentre.lib.business_days import business_day_on_or_after
+
+
+def objection_window_for(organisation) -> int:
+    """Days the organisation has to object. The DPA issue replaces the body of this function
+    with a look-up of the organisation's DPA (falling back to the default)."""
+    return settings.SUBPROCESSOR_OBJECTION_WINDOW_DAYS
+
+
+def _zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.SUBPROCESSOR_DEADLINE_TIME_ZONE)
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=_zone())
+
+
+def objection_deadline(*, announced_at: datetime.datetime, window_days: int) -> datetime.datetime:
+    """The last moment an objection is in time (an aware datetime in the seat's zone)."""
+    if window_days < 1:
+        raise ValueError("An objection window is at least one day.")
+    announced_day = announced_at.astimezone(_zone()).date()
+    last_day = announced_day + datetime.timedelta(days=window_days)
+    return _end_of_day(business_day_on_or_after(last_day))
+
+
+def objection_deadline_for(*, announced_at: datetime.datetime, organisation) -> datetime.datetime:
+    return objection_deadline(
+        announced_at=announced_at, window_days=objection_window_for(organisation)
+    )
+
+
+def earliest_effective_date(latest_deadline: datetime.datetime) -> datetime.date:
+    """A change may take effect on the day after the last deadline at the earliest."""
+    return latest_deadline.astimezone(_zone()).date() + datetime.timedelta(days=1)
+
+
+def effective_at_for(day: datetime.date) -> datetime.datetime:
+    """A change takes effect at the start of its effective day (the seat's zone)."""
+    return datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=_zone())
+
+
+def deadline_zone_name() -> str:
+    return settings.SUBPROCESSOR_DEADLINE_TIME_ZONE
