@@ -3,10 +3,19 @@
 import pytest
 from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from trustcentre.accounts.models import Membership, Organisation, User
 
 PASSWORD = "correct horse battery staple"
+
+# Properties are checked on a two-core machine that also runs PostgreSQL, Redis and workers:
+# how fast examples are drawn or run says nothing about the property, so neither fails a test.
+hypothesis_settings.register_profile(
+    "portal", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("portal")
 
 
 @pytest.fixture(autouse=True)

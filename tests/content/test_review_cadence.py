@@ -3,6 +3,7 @@ by default; staff see what is overdue or due within 30 days, mark it reviewed, a
 emailed once a day."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -41,9 +42,15 @@ def test_another_interval_counts_days(settings):
     assert next_review_date(D(2026, 1, 1)) == D(2026, 4, 1)
 
 
+def viewer_today(user) -> datetime.date:
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(user.time_zone or "UTC"))
+
+
 @pytest.fixture
 def items(trust_admin_user, legal_user):
-    today = timezone.localdate()
+    # "Today" is the viewer's: the reviews page counts days in the signed-in person's zone, so
+    # the items are dated in that zone (near midnight UTC it is already tomorrow in Berlin).
+    today = viewer_today(trust_admin_user)
     group = ControlGroup.objects.create(name="Encryption", slug="encryption")
     category = FaqCategory.objects.create(name="Security", slug="security")
     return {
@@ -76,8 +83,8 @@ def test_new_items_are_due_a_year_from_today(items):
     assert control.next_review_on == next_review_date(timezone.localdate())
 
 
-def test_due_lists_overdue_and_the_next_30_days_soonest_first(items):
-    due = reviews_due()
+def test_due_lists_overdue_and_the_next_30_days_soonest_first(items, trust_admin_user):
+    due = reviews_due(today=viewer_today(trust_admin_user))
     assert [item.title for item in due] == ["TLS 1.2-1.3", "Are you certified?"]
     assert [item.overdue for item in due] == [True, False]
 

@@ -23,6 +23,7 @@ KIND_LABELS = {"document": _("Document"), "control": _("Control"), "faq": _("FAQ
 class ReviewItem:
     kind: str
     obj: object
+    today: datetime.date  # the day the list was made for: "overdue" is relative to it
 
     @property
     def title(self) -> str:
@@ -34,7 +35,7 @@ class ReviewItem:
 
     @property
     def overdue(self) -> bool:
-        return self.obj.next_review_on < timezone.localdate()
+        return self.obj.next_review_on < self.today
 
     @property
     def kind_label(self) -> str:
@@ -54,7 +55,7 @@ def reviews_due(*, today: datetime.date | None = None, owner=None) -> list[Revie
         rows = model.objects.filter(next_review_on__lte=horizon).select_related("owner")
         if owner is not None:
             rows = rows.filter(owner=owner)
-        items += [ReviewItem(kind, row) for row in rows]
+        items += [ReviewItem(kind, row, today) for row in rows]
     return sorted(items, key=lambda item: (item.due, item.kind, item.title))
 
 
