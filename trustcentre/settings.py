@@ -471,3 +471,25 @@ CELERY_BEAT_SCHEDULE["rights-request-purge-unverified"] = {
 }
 
 # End of contract: return, switching and deletion (issue 8).
+# Backups holding erased data are overwritten within this many days (printed on the deletion
+# certificate); retrieval may be extended up to this many days after the transition; the
+# deletion job deletes this many rows per statement.
+END_OF_CONTRACT_BACKUP_RETENTION_DAYS = read_int("END_OF_CONTRACT_BACKUP_RETENTION_DAYS", 35)
+END_OF_CONTRACT_RETRIEVAL_MAX_DAYS = read_int("END_OF_CONTRACT_RETRIEVAL_MAX_DAYS", 90)
+END_OF_CONTRACT_DELETION_BATCH_ROWS = read_int("END_OF_CONTRACT_DELETION_BATCH_ROWS", 25000)
+CELERY_BEAT_SCHEDULE["end-of-contract-open-cases"] = {
+    "task": "exports.end_of_contract.tasks.open_cases_for_ended_contracts",
+    "schedule": 3600.0,
+}
+CELERY_BEAT_SCHEDULE["end-of-contract-advance-cases"] = {
+    "task": "exports.end_of_contract.tasks.advance_cases",
+    "schedule": 3600.0,
+}
+CELERY_BEAT_SCHEDULE["end-of-contract-deletion-reminders"] = {
+    "task": "exports.end_of_contract.tasks.send_deletion_reminders",
+    "schedule": 3600.0,
+}
+CELERY_BEAT_SCHEDULE["end-of-contract-start-due-deletions"] = {
+    "task": "exports.end_of_contract.tasks.start_due_deletions",
+    "schedule": 3600.0,
+}

@@ -8,12 +8,12 @@ import itertools
 import queue
 import threading
 import zlib
-
-from isal import isal_zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+from isal import isal_zlib
 
 from exports.sources.base import Category
 from exports.zipformat import DEFLATED, RAW_DEFLATE_WBITS, STORED, ReadyMember

@@ -40,7 +40,9 @@ def test_staff_session_ends_after_twelve_hours_however_active(client, legal_user
     _age_session(client, started_ago=12 * 3600 + 60, last_seen_ago=10)
     response = client.get("/staff/")
     assert response.status_code == 302
-    assert "staff sessions last at most 12 hours" in client.get(response["Location"]).content.decode()
+    assert (
+        "staff sessions last at most 12 hours" in client.get(response["Location"]).content.decode()
+    )
 
 
 @pytest.mark.django_db
