@@ -1,23 +1,40 @@
 """Exports core: the suppression list and export jobs."""
 
-import hashlib
+import functools
+import hmac
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from trustcentre.jobs.models import BackgroundJob, JobStatus
 
+# Fixed: changing it changes the pepper derived from SECRET_KEY, as rotating SUPPRESSION_PEPPER
+# does, and every existing entry is then unrecognisable.
+PEPPER_SALT = "trustcentre.exports.suppression-pepper"
+
+
+@functools.lru_cache(maxsize=4)
+def _pepper(configured: str, secret_key: str) -> bytes:
+    if configured:
+        return configured.encode()
+    # No pepper configured (development, tests): one derived from SECRET_KEY, never the key.
+    return salted_hmac(PEPPER_SALT, "suppression", secret=secret_key, algorithm="sha256").digest()
+
 
 def identifier_hash(kind: str, value: str) -> str:
-    """SHA-256 of a normalised identifier, so the list never holds the identifier itself."""
+    """HMAC-SHA256 of a normalised identifier, keyed with the secret pepper
+    (settings.SUPPRESSION_PEPPER), so the list never holds the identifier itself and a leaked
+    list cannot be checked against guessed emails or phone numbers without the pepper."""
     normalised = str(value).strip().lower()
     if kind == "phone":
         normalised = "".join(ch for ch in normalised if ch.isdigit() or ch == "+")
-    return hashlib.sha256(f"{kind}:{normalised}".encode()).hexdigest()
+    key = _pepper(settings.SUPPRESSION_PEPPER, settings.SECRET_KEY)
+    return hmac.digest(key, f"{kind}:{normalised}".encode(), "sha256").hex()
 
 
 class SuppressionEntry(models.Model):

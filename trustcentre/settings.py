@@ -313,6 +313,10 @@ EXPORT_WORK_DIR = Path(read("EXPORT_WORK_DIR", str(VAR_DIR / "export-work")))
 EXPORT_DATA_SOURCES = read_list(
     "EXPORT_DATA_SOURCES", "exports.builtin_source.source.BuiltinSource"
 )
+# The secret pepper of the suppression list's HMAC-SHA256 hashes (exports.models.identifier_hash).
+# Empty: one derived from SECRET_KEY. Rotating it (or SECRET_KEY, when empty) makes every
+# existing entry unrecognisable, so erased subjects could be imported again.
+SUPPRESSION_PEPPER = read("SUPPRESSION_PEPPER", "")
 # Outbox delivery: retries back off exponentially (with jitter) from the base to the cap; a row
 # left in "sending" longer than the timeout belonged to a worker that died and is retried.
 OUTBOX_MAX_ATTEMPTS = read_int("OUTBOX_MAX_ATTEMPTS", 10)

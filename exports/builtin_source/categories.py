@@ -22,6 +22,33 @@ def _choices(text_choices) -> tuple[str, ...]:
     return tuple(value for value, _label in text_choices.choices)
 
 
+def _subject_flag_fields(record: str) -> tuple[SchemaField, ...]:
+    """The flags a data subject's rights requests set on their rows (record-keeping about the
+    requests, not personal data in themselves)."""
+    return (
+        SchemaField(
+            "processing_restricted",
+            FieldType.BOOLEAN,
+            f"Whether processing of this {record} is restricted at the data subject's request "
+            "(GDPR Art. 18): keep it, but use it for nothing else.",
+            nullable=False,
+        ),
+        SchemaField(
+            "objected_to_processing",
+            FieldType.BOOLEAN,
+            f"Whether the data subject objected to the processing of this {record} (GDPR Art. 21).",
+            nullable=False,
+        ),
+        SchemaField(
+            "suppressed",
+            FieldType.BOOLEAN,
+            f"Whether the data subject asked to be suppressed: this {record} must not be used "
+            "for marketing or contact.",
+            nullable=False,
+        ),
+    )
+
+
 LEADS = Category(
     id="leads",
     name="Lead contact data",
@@ -29,7 +56,7 @@ LEADS = Category(
         "Contacts identified for you: name, how to reach them, company and location, their "
         "marketing consent, and the behaviour and score that made them a lead. One row per contact."
     ),
-    schema_version="1.0",
+    schema_version="1.1",
     date_field="created_at",
     migration_difficulty="low",
     migration_notes=(
@@ -173,6 +200,7 @@ LEADS = Category(
             standard=ISO_8601,
             nullable=False,
         ),
+        *_subject_flag_fields("contact"),
     ),
 )
 
@@ -183,7 +211,7 @@ VISITOR_PROFILES = Category(
         "Visitors of your website, pseudonymous until identified as a lead: when they came, how "
         "often, from where and on which kind of device. One row per profile."
     ),
-    schema_version="1.0",
+    schema_version="1.1",
     date_field="created_at",
     migration_difficulty="medium",
     migration_notes=(
@@ -276,6 +304,7 @@ VISITOR_PROFILES = Category(
             standard=ISO_8601,
             nullable=False,
         ),
+        *_subject_flag_fields("profile"),
     ),
 )
 

@@ -28,6 +28,24 @@ country_validator = RegexValidator(
 )
 
 
+# The flags a data subject's rights requests set on their rows (GDPR Art. 18, 21; a request to
+# be suppressed). False by default in the database too, so writers that name the columns they
+# fill (COPY of sample data, the product's own imports) need not know them.
+SUBJECT_FLAGS = ("processing_restricted", "objected_to_processing", "suppressed")
+
+
+def _restriction_flag():
+    return models.BooleanField(_("processing restricted"), default=False, db_default=False)
+
+
+def _objection_flag():
+    return models.BooleanField(_("objected to processing"), default=False, db_default=False)
+
+
+def _suppression_flag():
+    return models.BooleanField(_("suppressed"), default=False, db_default=False)
+
+
 class Lead(models.Model):
     """A contact the product identified for the customer: who, how to reach them, consent, and
     the behaviour that made them a lead."""
@@ -59,6 +77,9 @@ class Lead(models.Model):
     # Set by the ingest service, not auto_now: sample data must be the same for the same seed.
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    processing_restricted = _restriction_flag()
+    objected_to_processing = _objection_flag()
+    suppressed = _suppression_flag()
 
     class Meta:
         verbose_name = _("lead")
@@ -100,6 +121,9 @@ class VisitorProfile(models.Model):
     browser_family = models.CharField(_("browser family"), max_length=50, blank=True)
     referrer_domain = models.CharField(_("referrer domain"), max_length=253, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    processing_restricted = _restriction_flag()
+    objected_to_processing = _objection_flag()
+    suppressed = _suppression_flag()
 
     class Meta:
         verbose_name = _("visitor profile")

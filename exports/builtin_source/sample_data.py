@@ -20,7 +20,13 @@ from dataclasses import dataclass
 
 from django.db import connections, router, transaction
 
-from exports.builtin_source.models import JourneyEvent, Lead, OrganisationProfile, VisitorProfile
+from exports.builtin_source.models import (
+    SUBJECT_FLAGS,
+    JourneyEvent,
+    Lead,
+    OrganisationProfile,
+    VisitorProfile,
+)
 from exports.builtin_source.services import SuppressionCheck
 
 # Times count back from here, not from now, so the same seed gives the same rows on any day.
@@ -249,7 +255,10 @@ class _Generator:
 
 
 def _columns(model) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
+    """The columns sample rows fill: all but the rights-request flags (false by default)."""
+    return [
+        field.attname for field in model._meta.concrete_fields if field.attname not in SUBJECT_FLAGS
+    ]
 
 
 class _BulkCreateWriter:

@@ -22,9 +22,16 @@ from contextlib import contextmanager
 import psycopg
 from django.db import connections, router, transaction
 from django.db.models import F, Func, Q, QuerySet, TextField
+from django.utils import timezone
 
 from exports.builtin_source.categories import CATEGORIES
-from exports.builtin_source.models import JourneyEvent, Lead, OrganisationProfile, VisitorProfile
+from exports.builtin_source.models import (
+    SUBJECT_FLAGS,
+    JourneyEvent,
+    Lead,
+    OrganisationProfile,
+    VisitorProfile,
+)
 from exports.builtin_source.services import normalise_phone
 from exports.formats import CSV_WRITER_OPTIONS
 from exports.sources import UnknownCategory
@@ -292,6 +299,31 @@ class BuiltinSource(DataSource):
                 tenant_id=row_filter.tenant_id, pk__in=keys
             ).delete()
         return deleted
+
+    def set_flags(self, *, category_id: str, row_filter: RowFilter, flags: dict[str, bool]) -> int:
+        """Set the subject's flags on the matching rows of leads and visitor profiles (journey
+        events and organisation profiles keep none: 0). One UPDATE; a lead's updated_at moves
+        when its flags change. Only for a data subject: never a whole tenant's rows."""
+        model, _category = self._category(category_id)
+        unknown = set(flags) - set(SUBJECT_FLAGS)
+        if unknown:
+            raise ValueError(f"Unknown flags: {', '.join(sorted(unknown))}")
+        if row_filter.subject is None:
+            raise ValueError(
+                "Flags are set on one data subject's rows: the filter needs a subject."
+            )
+        if not flags or not all(hasattr(model, name) for name in flags):
+            return 0
+        rows = self.queryset(category_id=category_id, row_filter=row_filter)
+        # Rows already flagged are counted too: the answer is "the subject's rows carry it".
+        changes = {name: bool(value) for name, value in flags.items()}
+        if model is Lead:
+            changing = Q()
+            for name, value in changes.items():
+                changing |= ~Q(**{name: value})
+            rows.filter(changing).update(**changes, updated_at=timezone.now())
+            return rows.count()
+        return rows.update(**changes)
 
     def copy_csv_to(
         self, *, category_id: str, row_filter: RowFilter, stream, on_rows=None

@@ -105,6 +105,15 @@ class DataSource(abc.ABC):
         a data subject's rows through an earlier one (journey events through visitor profiles
         through leads), so the earlier ones must still be there."""
 
+    def set_flags(self, *, category_id: str, row_filter: RowFilter, flags: dict[str, bool]) -> int:
+        """Optional: set a data subject's flags on the category's rows that match the filter
+        (which names a subject) and return how many rows were flagged. Rights requests use it:
+        `processing_restricted` (restriction, GDPR Art. 18), `objected_to_processing`
+        (objection, Art. 21) and `suppressed` (a request to be suppressed). Idempotent. A
+        category that keeps no such flags, or a source that has none, flags nothing: the
+        default returns 0."""
+        return 0
+
     def copy_csv_to(
         self, *, category_id: str, row_filter: RowFilter, stream, on_rows=None
     ) -> int | None:

@@ -53,6 +53,12 @@ KIND_FOR_TYPE = {
     RequestType.ERASURE: FulfilmentJob.Kind.ERASURE,
 }
 FLAG_TYPES = (RequestType.RESTRICTION, RequestType.OBJECTION, RequestType.SUPPRESSION)
+# The flag each type sets on the subject's rows in every source (DataSource.set_flags).
+FLAG_FOR_TYPE = {
+    RequestType.RESTRICTION: "processing_restricted",
+    RequestType.OBJECTION: "objected_to_processing",
+    RequestType.SUPPRESSION: "suppressed",
+}
 
 
 def fulfilment_organisations(rr: RightsRequest) -> list[Organisation]:
@@ -297,23 +303,47 @@ def fulfilment_run(*, job_id: int) -> FulfilmentJob | None:
     return job
 
 
+def flag_subject(*, organisation: Organisation, rr: RightsRequest, flag: str) -> dict[str, int]:
+    """Set the flag on the subject's rows in every source of the customer: rows flagged by
+    category (categories that keep no flags are left out)."""
+    row_filter = _subject_filter(organisation, rr)
+    counts: dict[str, int] = {}
+    for source in get_sources():
+        for category in source.categories:
+            flagged = source.set_flags(
+                category_id=category.id, row_filter=row_filter, flags={flag: True}
+            )
+            if flagged:
+                counts[category.id] = counts.get(category.id, 0) + flagged
+    return counts
+
+
 @transaction.atomic
 def fulfilment_apply_flags(*, rr: RightsRequest, actor, request=None) -> list[Organisation]:
-    """Restriction, objection and suppression: the subject's identifiers go on each customer's
-    suppression list (the sources then refuse new data about them) and the step is recorded;
-    the request is then completed with a letter."""
+    """Restriction, objection and suppression: the flag of the request's type is set on the
+    subject's rows in each customer's sources (processing_restricted, objected_to_processing,
+    suppressed), the subject's identifiers go on each customer's suppression list (the sources
+    then refuse new data about them), and the rows flagged are recorded in the history; the
+    request is then completed with a letter."""
     if rr.type not in FLAG_TYPES:
         raise ValidationError(_("Only restriction, objection and suppression set flags."))
     if not rr.is_open or rr.is_paused:
         raise ValidationError(_("Only an open request whose clock runs can be fulfilled."))
+    flag = FLAG_FOR_TYPE[rr.type]
     organisations = fulfilment_organisations(rr)
+    row_counts = {}
     for organisation in organisations:
+        row_counts[organisation.slug] = flag_subject(organisation=organisation, rr=rr, flag=flag)
         suppress_subject(
             tenant_id=organisation.tenant_id,
             email=rr.email,
             reason=f"{rr.type} request {rr.reference}",
         )
-    names = ", ".join(o.name for o in organisations) or _("no customer's data")
+    names = ", ".join(
+        _("%(name)s (%(rows)d records flagged)")
+        % {"name": o.name, "rows": sum(row_counts[o.slug].values())}
+        for o in organisations
+    ) or _("no customer's data")
     add_event(
         rr,
         RequestEvent.Kind.FULFILMENT,
@@ -326,7 +356,11 @@ def fulfilment_apply_flags(*, rr: RightsRequest, actor, request=None) -> list[Or
         request=request,
         obj=rr,
         object_id=rr.reference,
-        details={"organisations": [str(o.public_id) for o in organisations]},
+        details={
+            "organisations": [str(o.public_id) for o in organisations],
+            "flag": flag,
+            "row_counts": row_counts,
+        },
     )
     return organisations
 
@@ -347,6 +381,7 @@ __all__ = [
     "fulfilment_apply_flags",
     "fulfilment_delivered",
     "fulfilment_organisations",
+    "flag_subject",
     "fulfilment_run",
     "fulfilment_start",
     "suppress_subject",

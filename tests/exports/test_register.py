@@ -96,6 +96,16 @@ def test_the_schema_is_draft_2020_12_with_standard_formats_and_patterns():
     assert "page_view" in events["event_type"]["enum"]
 
 
+# Leads and visitor profiles: 1.1 added the rights-request flags (processing_restricted,
+# objected_to_processing, suppressed).
+SCHEMA_VERSIONS = {
+    "leads": "1.1",
+    "visitor_profiles": "1.1",
+    "journey_insights": "1.0",
+    "organisation_profiles": "1.0",
+}
+
+
 def test_the_register_is_built_from_the_sources_and_settings(settings, db):
     settings.EXPORT_MAX_FILE_BYTES = 123_456_789
     settings.EXPORT_MAX_PERIOD_DAYS = 90
@@ -111,7 +121,7 @@ def test_the_register_is_built_from_the_sources_and_settings(settings, db):
         assert entry["json_schema"] == json_schema(category)
         assert entry["migration_difficulty"]["level"] in {"low", "medium", "high"}
         assert entry["migration_difficulty"]["notes"]
-        assert entry["schema_version"] == "1.0"
+        assert entry["schema_version"] == SCHEMA_VERSIONS[category.id]
     assert register["limits"]["max_file_bytes"] == 123_456_789
     assert register["limits"]["max_period_days"] == 90
     assert register["limits"]["api_requests_per_minute"] == 500

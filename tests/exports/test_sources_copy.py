@@ -94,6 +94,10 @@ def tricky_rows(tenant_id):
             last_seen_at=moment,
             created_at=moment,
             updated_at=moment,
+            # The rights-request flags, true and false in every combination over the rows.
+            processing_restricted=number % 2 == 0,
+            objected_to_processing=number % 4 < 2,
+            suppressed=number % 8 < 4,
         )
         profile = VisitorProfile.objects.create(
             tenant_id=tenant_id,
@@ -105,6 +109,9 @@ def tricky_rows(tenant_id):
             browser_family=text,
             referrer_domain=empty_or_null,
             created_at=moment,
+            processing_restricted=number % 3 == 0,
+            objected_to_processing=number % 3 == 1,
+            suppressed=number % 5 == 0,
         )
         JourneyEvent.objects.create(
             tenant_id=tenant_id,

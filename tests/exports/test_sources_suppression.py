@@ -2,6 +2,7 @@
 not by email, phone or contact id, not through a linked visitor profile, not by sample data."""
 
 import datetime
+import hashlib
 import uuid
 
 import pytest
@@ -15,6 +16,7 @@ from exports.builtin_source.services import (
     visitor_profile_ingest,
 )
 from exports.models import SuppressionEntry, identifier_hash
+from rights_requests.services.fulfilment import suppress_subject
 
 MOMENT = datetime.datetime(2026, 5, 1, 9, 0, tzinfo=datetime.UTC)
 
@@ -101,3 +103,50 @@ def test_invalid_values_are_refused_with_the_reason(org_a):
         )
     assert {"phone", "country"} <= set(caught.value.message_dict)
     assert not Lead.objects.exists()
+
+
+# The suppression list's hashes are keyed with a secret pepper (HMAC-SHA256): without it, a
+# leaked list cannot be checked against guessed emails.
+
+
+def test_the_hash_is_keyed_with_the_pepper_not_a_plain_sha256(settings):
+    settings.SUPPRESSION_PEPPER = "pepper-one"
+    first = identifier_hash("email", "jane@example.com")
+    settings.SUPPRESSION_PEPPER = "pepper-two"
+    second = identifier_hash("email", "jane@example.com")
+    assert first != second and len(first) == len(second) == 64
+    plain = hashlib.sha256(b"email:jane@example.com").hexdigest()
+    assert plain not in (first, second)
+    # No pepper configured: one derived from SECRET_KEY, so another key gives another hash.
+    settings.SUPPRESSION_PEPPER = ""
+    derived = identifier_hash("email", "jane@example.com")
+    assert derived not in (first, second, plain)
+    settings.SECRET_KEY = "another-secret-key-of-enough-length-for-django-" + "x" * 20
+    assert identifier_hash("email", "jane@example.com") != derived
+
+
+@pytest.mark.parametrize("pepper", ["", "a-configured-pepper"])
+def test_case_and_space_variants_of_an_email_hash_alike(settings, pepper):
+    settings.SUPPRESSION_PEPPER = pepper
+    expected = identifier_hash("email", "jane.doe@example.com")
+    for variant in ("Jane.Doe@Example.com", "  jane.doe@example.com\t", "JANE.DOE@EXAMPLE.COM "):
+        assert identifier_hash("email", variant) == expected
+    assert identifier_hash("email", "jane.doe2@example.com") != expected
+    assert identifier_hash("phone", "jane.doe@example.com") != expected  # the kind counts
+
+
+def test_a_suppressed_subject_is_refused_under_a_configured_pepper(settings, org_a):
+    settings.SUPPRESSION_PEPPER = "production-pepper"
+    suppress_subject(
+        tenant_id=org_a.tenant_id, email="Jane@Example.com", phones=["+4930123456"], reason="test"
+    )
+    with pytest.raises(SubjectSuppressed):
+        lead_ingest(tenant_id=org_a.tenant_id, email=" jane@example.COM ")
+    with pytest.raises(SubjectSuppressed):
+        lead_ingest(tenant_id=org_a.tenant_id, phone="+49 30 123456")
+    assert not Lead.objects.filter(tenant_id=org_a.tenant_id).exists()
+    # Rotating the pepper makes the existing entries unrecognisable (as the README warns).
+    settings.SUPPRESSION_PEPPER = "rotated-pepper"
+    assert not SuppressionEntry.is_suppressed(
+        tenant_id=org_a.tenant_id, kind="email", value="jane@example.com"
+    )

@@ -81,7 +81,10 @@ def write_leads(tenant_id, count: int, seed: int = 1) -> None:
     (commas, quotes, line breaks, non-ASCII letters, empty values). COPY FROM: seconds, not
     minutes (the drills run on PostgreSQL only)."""
     rng = random.Random(seed)
-    columns = [field.column for field in Lead._meta.concrete_fields]
+    # The data subject's flags (restriction, objection, suppression) keep their database
+    # default, false, as imported data has them.
+    flags = {"processing_restricted", "objected_to_processing", "suppressed"}
+    columns = [field.column for field in Lead._meta.concrete_fields if field.column not in flags]
     table = connection.ops.quote_name(Lead._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
