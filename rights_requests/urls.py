@@ -9,9 +9,6 @@ urlpatterns = [
     path("new/sent/", views.request_filed, name="filed"),
     path("confirm/<str:token>/", views.request_verify, name="verify"),
     path("open/<str:token>/", views.status_link, name="status_link"),
-    # The customers' (controllers') side; ideally under /portal/ (see the report).
-    path("referrals/", views.referral_list, name="referral_list"),
-    path("referrals/<uuid:public_id>/", views.referral_detail, name="referral"),
     path("<str:reference>/", views.request_status, name="status"),
     path("<str:reference>/reply/", views.request_reply, name="reply"),
     path("<str:reference>/letter.pdf", views.request_letter, name="letter"),

@@ -320,7 +320,7 @@ def referral_detail(request, public_id):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Thank you: your instruction was recorded."))
-            return redirect("rights_requests:referral", public_id=referral.public_id)
+            return redirect("rights_requests_portal:referral", public_id=referral.public_id)
     return render(
         request,
         "rights_requests/referral_detail.html",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("portal/exports/", include("exports.urls")),
     path("portal/leaving/", include("exports.end_of_contract.urls_portal")),
+    path("portal/rights-requests/", include("rights_requests.urls_portal")),
     path("portal/", include("trustcentre.documents.urls_portal")),
     path("portal/", include("subprocessors.urls_portal")),
     # Before every other "portal/" include: its organisations/<slug>/api-keys/ pages.

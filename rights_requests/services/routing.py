@@ -105,7 +105,9 @@ def _notify_controller(referral: Referral) -> None:
     admins = Membership.objects.filter(
         organisation=referral.organisation, role=Membership.Role.ADMIN, user__is_active=True
     ).select_related("user")
-    url = site_url(reverse("rights_requests:referral", kwargs={"public_id": referral.public_id}))
+    url = site_url(
+        reverse("rights_requests_portal:referral", kwargs={"public_id": referral.public_id})
+    )
     for membership in admins:
         send_email(
             to=membership.user.email,

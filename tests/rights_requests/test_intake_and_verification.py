@@ -63,7 +63,7 @@ def test_routing_refers_to_the_customer_holding_the_email(
     assert referral.matched_by == Referral.MatchedBy.DATA
     assert referral.rows_found == 1 + 2 + 6
     notice = last_email(admin_a.email)
-    assert rr.reference in notice.body_text and "/privacy/requests/referrals/" in notice.body_text
+    assert rr.reference in notice.body_text and "/portal/rights-requests/" in notice.body_text
     assert last_email(admin_b.email) is None
     told = last_email(SUBJECT)
     assert "Acme" in told.body_text

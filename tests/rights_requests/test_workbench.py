@@ -104,7 +104,7 @@ def test_referral_page_for_the_customer_admin_only(
 ):
     rr = file_request()
     referral = Referral.objects.get(request=rr)
-    url = reverse("rights_requests:referral", kwargs={"public_id": referral.public_id})
+    url = reverse("rights_requests_portal:referral", kwargs={"public_id": referral.public_id})
     client.force_login(admin_b)
     assert client.get(url).status_code == 404
     client.force_login(member_a)
@@ -114,4 +114,6 @@ def test_referral_page_for_the_customer_admin_only(
     client.post(url, {"instruction": "handle_for_us"})
     referral.refresh_from_db()
     assert referral.instruction == "handle_for_us" and referral.instructed_by == admin_a
-    assert rr.reference in client.get(reverse("rights_requests:referral_list")).content.decode()
+    assert (
+        rr.reference in client.get(reverse("rights_requests_portal:referral_list")).content.decode()
+    )

@@ -80,6 +80,12 @@ PORTAL_LINKS = [
         "all",
     ),
     (
+        "rights_requests_portal:referral_list",
+        _("Privacy requests about your data"),
+        _("Data subjects' requests we received about your data: tell us how to handle them."),
+        "customer",
+    ),
+    (
         "end_of_contract:home",
         _("Leaving"),
         _("At the end of the contract: return of your data, switching provider, deletion."),
