@@ -337,15 +337,17 @@ class BuiltinSource(DataSource):
         rows = self.queryset(category_id=category_id, row_filter=row_filter).order_by(
             model._meta.pk.name
         )
+        # Annotation names may not clash with model fields; the header is written apart.
+        columns = {
+            f"column_{index}": _csv_text(field) for index, field in enumerate(category.fields)
+        }
+        if any(expression is None for expression in columns.values()):
+            return None  # a field PostgreSQL cannot format as csv_cell does: the generic writer
         header = io.StringIO(newline="")
         csv.writer(header, **CSV_WRITER_OPTIONS).writerow(category.field_names)
         stream.write(header.getvalue().encode())
         if rows.query.is_empty():  # e.g. a data subject's organisation profiles: no SQL at all
             return 0
-        # Annotation names may not clash with model fields; the header is written above anyway.
-        columns = {
-            f"column_{index}": _csv_text(field) for index, field in enumerate(category.fields)
-        }
         query = rows.annotate(**columns).values_list(*columns).query
         sql, params = query.get_compiler(connection=connection).as_sql()
 
@@ -519,8 +521,9 @@ class _CopyReader:
 _PG_DATETIME = """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 
 
-def _csv_text(field) -> Func:
-    """The SQL expression giving a field's csv_cell text, NULL where csv_cell gives "".
+def _csv_text(field) -> Func | None:
+    """The SQL expression giving a field's csv_cell text, NULL where csv_cell gives "", or None
+    where PostgreSQL would write the value differently (floats, JSON objects).
 
     COPY's CSV mode quotes a value equal to its NULL string (empty), so an empty string would
     come out as "" where csv.writer writes nothing: NULLIF turns it into NULL, an empty cell."""
@@ -542,8 +545,9 @@ def _csv_text(field) -> Func:
     if field.type in (FieldType.INTEGER, FieldType.UUID):
         return Func(column, template="(%(expressions)s)::text", output_field=TextField())
     if field.type in (FieldType.NUMBER, FieldType.JSON):
-        # Python and PostgreSQL write these differently; the built-in source has none.
-        raise NotImplementedError(f"No COPY form for {field.type} fields.")
+        # Python and PostgreSQL write these differently (1e-05 / 0.00001, key spacing): such a
+        # category is written by the generic writer, as copy_json_to does for its fields.
+        return None
     return Func(column, template="NULLIF((%(expressions)s)::text, '')", output_field=TextField())
 
 

@@ -276,3 +276,49 @@ def test_record_ends_become_crlf_and_breaks_inside_fields_stay(rows):
 def test_a_record_without_its_line_feed_is_an_error():
     with pytest.raises(RuntimeError):
         crlf_records([b"a,b\n", b"c,d"])
+
+
+@pytest.mark.postgresql
+def test_a_field_without_a_copy_form_leaves_the_csv_to_the_generic_writer(
+    org_a, customer_data, monkeypatch, tmp_path
+):
+    """A float or JSON field is written differently by PostgreSQL than by csv_cell: COPY is
+    not offered (nothing written), and the export still comes out, from the generic writer."""
+    import dataclasses
+
+    from exports.builtin_source.source import BuiltinSource
+    from exports.services import SourceRowReader
+    from exports.sources.base import FieldType
+    from exports.writers import get_writer
+    from exports.writers.base import read_data_file
+
+    assert connection.vendor == "postgresql", NEEDS_POSTGRESQL
+    source, leads = get_category("leads")
+    as_float = tuple(
+        dataclasses.replace(f, type=FieldType.NUMBER) if f.name == "lead_score" else f
+        for f in leads.fields
+    )
+    floated = dataclasses.replace(leads, fields=as_float)
+    real_category = BuiltinSource._category
+    monkeypatch.setattr(
+        BuiltinSource,
+        "_category",
+        lambda self, category_id: (real_category(self, category_id)[0], floated),
+    )
+    stream = io.BytesIO()
+    row_filter = RowFilter(tenant_id=org_a.tenant_id)
+    assert source.copy_csv_to(category_id="leads", row_filter=row_filter, stream=stream) is None
+    assert stream.getvalue() == b""
+
+    files = get_writer("csv", max_file_bytes=10**9).write_unit(
+        unit="leads",
+        categories=[floated],
+        reader=SourceRowReader(row_filter),
+        folder=tmp_path,
+        on_rows=lambda count: None,
+    )
+    records = list(csv.reader(io.StringIO(read_data_file(tmp_path / "leads.csv").decode())))
+    assert records[0] == floated.field_names
+    assert (
+        len(records) - 1 == files[0].rows == Lead.objects.filter(tenant_id=org_a.tenant_id).count()
+    )
