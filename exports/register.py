@@ -11,24 +11,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from exports.end_of_contract import periods
 from exports.formats import datetime_text
 from exports.sources import all_categories
 from exports.sources.base import Category, FieldType, SchemaField
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-# Switching periods of the Data Act, Art. 25 (contractual terms concerning switching).
-# Art. 25(2)(d): the notice period for starting a switch is at most 2 months.
-SWITCHING_NOTICE_MAX_MONTHS = 2
-# Art. 25(2)(a): the switch is done within a transitional period of at most 30 calendar days.
-TRANSITION_MAX_DAYS = 30
-# Art. 25(4): if 30 days are technically unfeasible, the provider says so within 14 working days
-# of the request, with reasons, and proposes an alternative period of at most 7 months.
-UNFEASIBILITY_NOTICE_WORKING_DAYS = 14
-TRANSITION_UNFEASIBLE_MAX_MONTHS = 7
-# Art. 25(2)(g): the customer can retrieve its data for at least 30 calendar days afterwards;
-# Art. 25(2)(h): then every exportable data is erased.
-RETRIEVAL_MIN_DAYS = 30
 
 # One JSON Schema "pattern" per type whose text has a fixed shape. "format" is only an
 # annotation in draft 2020-12 unless a validator opts in, so the pattern is what is checked.
@@ -266,11 +255,11 @@ def _formats() -> list[dict]:
 def _switching() -> dict:
     return {
         "periods": {
-            "notice_max_months": SWITCHING_NOTICE_MAX_MONTHS,
-            "transition_max_days": TRANSITION_MAX_DAYS,
-            "unfeasibility_notice_working_days": UNFEASIBILITY_NOTICE_WORKING_DAYS,
-            "transition_unfeasible_max_months": TRANSITION_UNFEASIBLE_MAX_MONTHS,
-            "retrieval_min_days": RETRIEVAL_MIN_DAYS,
+            "notice_max_months": periods.NOTICE_MAX_MONTHS,
+            "transition_max_days": periods.TRANSITION_MAX_DAYS,
+            "unfeasibility_notice_working_days": periods.UNFEASIBILITY_STATEMENT_WORKING_DAYS,
+            "transition_unfeasible_max_months": periods.ALTERNATIVE_TRANSITION_MAX_MONTHS,
+            "retrieval_min_days": periods.RETRIEVAL_MIN_DAYS,
         },
         "procedure": [
             {
@@ -278,7 +267,7 @@ def _switching() -> dict:
                 "title": "Ask to switch or to end the contract",
                 "description": "A customer administrator asks in the portal, or the contract "
                 "reaches its end; an end-of-contract case opens. The notice period is at most "
-                f"{SWITCHING_NOTICE_MAX_MONTHS} months (Data Act Art. 25(2)(d)).",
+                f"{periods.NOTICE_MAX_MONTHS} months (Data Act Art. 25(2)(d)).",
             },
             {
                 "step": "choice",
@@ -289,18 +278,18 @@ def _switching() -> dict:
             {
                 "step": "transition",
                 "title": "Transitional period",
-                "description": f"At most {TRANSITION_MAX_DAYS} calendar days, during which the "
-                "service continues and every export method stays available (Art. 25(2)(a)). If "
+                "description": f"At most {periods.TRANSITION_MAX_DAYS} calendar days, during which "
+                "the service continues and every export method stays available (Art. 25(2)(a)). If "
                 "that is technically unfeasible we tell you within "
-                f"{UNFEASIBILITY_NOTICE_WORKING_DAYS} working days of the request, with the "
-                "reasons, and propose an alternative period of at most "
-                f"{TRANSITION_UNFEASIBLE_MAX_MONTHS} months (Art. 25(4)). You may extend the "
-                "transitional period once (Art. 25(5)).",
+                f"{periods.UNFEASIBILITY_STATEMENT_WORKING_DAYS} working days of the request, "
+                "with the reasons, and propose an alternative period of at most "
+                f"{periods.ALTERNATIVE_TRANSITION_MAX_MONTHS} months (Art. 25(4)). You may extend "
+                "the transitional period once (Art. 25(5)).",
             },
             {
                 "step": "retrieval",
                 "title": "Data retrieval",
-                "description": f"At least {RETRIEVAL_MIN_DAYS} calendar days after the "
+                "description": f"At least {periods.RETRIEVAL_MIN_DAYS} calendar days after the "
                 "transitional period to download your data (Art. 25(2)(g)).",
             },
             {
