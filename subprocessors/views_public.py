@@ -1,12 +1,10 @@
 """Public pages: the current list, notices with their deadline as iCalendar, versions and their
 comparison, the Atom feed, and the subscription flow (double opt-in, one-click unsubscribe)."""
 
-import time
 import zoneinfo
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -24,6 +22,7 @@ from subprocessors.forms import SubscribeForm
 from subprocessors.ics import deadline_ics
 from subprocessors.models import ChangeNotice, ListVersion
 from subprocessors.services.subscriptions import subscription_check_confirm_token
+from trustcentre.accounts.throttling import count_in_window
 from trustcentre.lib.signed_links import SignatureExpired
 
 NOTICES_PER_PAGE = 20
@@ -219,9 +218,11 @@ SUBSCRIBE_LIMIT_PER_MINUTE = 10
 
 def _over_ip_limit(request) -> bool:
     """Anonymous form posts per IP per minute (the API has its own throttle)."""
-    key = f"subprocessors:subscribe:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=70)
-    return cache.incr(key) > SUBSCRIBE_LIMIT_PER_MINUTE
+    allowed, _seconds_left = count_in_window(
+        f"subprocessors-subscribe:{request.META.get('REMOTE_ADDR', '')}",
+        SUBSCRIBE_LIMIT_PER_MINUTE,
+    )
+    return not allowed
 
 
 @never_cache

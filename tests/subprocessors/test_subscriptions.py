@@ -168,3 +168,15 @@ def test_the_form_is_limited_per_ip(client, committed):
     refused = subscribe(client, committed, email="r10@example.org")
     assert refused.status_code == 429
     assert not Subscription.objects.filter(email="r10@example.org").exists()
+
+
+def test_a_flood_of_subscriptions_from_one_address_is_refused_with_a_message(client, committed):
+    from subprocessors.views_public import SUBSCRIBE_LIMIT_PER_MINUTE
+
+    for number in range(SUBSCRIBE_LIMIT_PER_MINUTE):
+        assert subscribe(client, committed, email=f"reader{number}@example.org").status_code == 302
+    refused = subscribe(client, committed, email="one-more@example.org")
+    assert refused.status_code == 429  # the form again, with the reason
+    assert "Too many requests from your network" in refused.content.decode()
+    assert not Subscription.objects.filter(email="one-more@example.org").exists()
+    assert Subscription.objects.count() == SUBSCRIBE_LIMIT_PER_MINUTE

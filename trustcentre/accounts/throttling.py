@@ -24,13 +24,17 @@ def _now() -> float:
     return time.time()
 
 
-def _hit(bucket: str, limit: int) -> tuple[bool, int]:
-    """Count one request in `bucket`'s current window; (allowed, seconds until the window ends)."""
+def count_in_window(
+    bucket: str, limit: int, *, window_seconds: int = WINDOW_SECONDS
+) -> tuple[bool, int]:
+    """Count one request in `bucket`'s current window; (allowed, seconds until the window ends).
+    Every rate limit of the portal counts here: the API's, and the public forms' (per address,
+    per email) with their own bucket names and windows."""
     now = _now()
-    window = int(now // WINDOW_SECONDS)
-    key = f"throttle:{bucket}:{window}"
-    # The counter outlives its window by a minute, so a slow request near the end still finds it.
-    timeout = 2 * WINDOW_SECONDS
+    window = int(now // window_seconds)
+    key = f"throttle:{bucket}:{window_seconds}:{window}"
+    # The counter outlives its window by one more, so a slow request near the end still finds it.
+    timeout = 2 * window_seconds
     if cache.add(key, 1, timeout=timeout):
         count = 1
     else:
@@ -40,7 +44,7 @@ def _hit(bucket: str, limit: int) -> tuple[bool, int]:
             # Evicted between add and incr: start again (a lost count errs towards allowing).
             cache.add(key, 1, timeout=timeout)
             count = 1
-    seconds_left = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+    seconds_left = max(1, math.ceil((window + 1) * window_seconds - now))
     return count <= limit, seconds_left
 
 
@@ -52,7 +56,9 @@ class ApiKeyRateThrottle(BaseThrottle):
         api_key = request.auth
         if not isinstance(api_key, ApiKey):
             return True
-        allowed, self._wait = _hit(f"api-key:{api_key.pk}", settings.API_RATE_LIMIT_PER_MINUTE)
+        allowed, self._wait = count_in_window(
+            f"api-key:{api_key.pk}", settings.API_RATE_LIMIT_PER_MINUTE
+        )
         return allowed
 
     def wait(self):
@@ -71,7 +77,7 @@ class AnonymousWriteThrottle(BaseThrottle):
             return True
         # Hashed: behind proxies the address comes from a header, and cache keys must stay short.
         ident = hashlib.sha256((self.get_ident(request) or "").encode()).hexdigest()[:32]
-        allowed, self._wait = _hit(
+        allowed, self._wait = count_in_window(
             f"anonymous-write:{ident}", settings.ANONYMOUS_WRITE_LIMIT_PER_MINUTE
         )
         return allowed
