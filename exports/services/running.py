@@ -31,7 +31,7 @@ from trustcentre.jobs.services import (
     JobAttemptsExhausted,
     job_claim,
     job_complete,
-    job_fail,
+    job_fail_if_still_owned,
 )
 from trustcentre.notifications.services import email_enqueue
 
@@ -421,23 +421,17 @@ def export_run(*, job_id: int, reader=None) -> ExportJob | None:
     except Exception as error:
         logger.exception("export failed", extra={"job": str(job.public_id)})
         reason = f"{error.__class__.__name__}: {error}"[:300]
-        with transaction.atomic():
-            still_ours = (
-                ExportJob.objects.select_for_update()
-                .filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING)
-                .exists()
+        failed = job_fail_if_still_owned(
+            job=job,
+            error=_(
+                "The export could not be written (%(reason)s). Retry it; the files "
+                "finished so far are kept."
             )
-            if not still_ours:  # another attempt took over; its outcome is the job's
-                return None
-            job_fail(
-                job=job,
-                error=_(
-                    "The export could not be written (%(reason)s). Retry it; the files "
-                    "finished so far are kept."
-                )
-                % {"reason": reason},
-            )
-            _audit_failure(job)
+            % {"reason": reason},
+            also=lambda: _audit_failure(job),
+        )
+        if not failed:  # another attempt took over; its outcome is the job's
+            return None
     return job
 
 

@@ -137,3 +137,25 @@ def test_a_failed_job_can_be_retried_and_claimed_again(make_job, probe_job_model
 
     assert claimed is not None
     assert (claimed.attempts, claimed.error, claimed.finished_at) == (1, "", None)
+
+
+def test_a_failure_is_recorded_only_by_the_attempt_that_owns_the_job(make_job, probe_job_model):
+    from trustcentre.jobs.services import job_fail_if_still_owned
+
+    job = make_job()
+    slow = job_claim(job_model=probe_job_model, job_id=job.pk)
+    # The slow attempt is taken for dead: the job is claimed again by a second attempt.
+    probe_job_model.objects.filter(pk=job.pk).update(
+        heartbeat_at=timezone.now() - timedelta(hours=1)
+    )
+    current = job_claim(job_model=probe_job_model, job_id=job.pk)
+    assert current.attempts == 2
+    audited = []
+
+    assert not job_fail_if_still_owned(job=slow, error="late", also=lambda: audited.append(1))
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING and job.error == "" and audited == []
+
+    assert job_fail_if_still_owned(job=current, error="disk full", also=lambda: audited.append(2))
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == "disk full" and audited == [2]

@@ -75,6 +75,25 @@ def job_fail(*, job: BackgroundJob, error: str) -> None:
     job.save(update_fields=["status", "error", "finished_at"])
 
 
+def job_fail_if_still_owned(*, job: BackgroundJob, error: str, also=None) -> bool:
+    """Mark the job failed unless another attempt took it over meanwhile (a worker taken for
+    dead while it was only slow): that attempt's outcome is the job's. `also` (the failure's
+    audit event) runs in the same transaction. True when this attempt failed the job."""
+    with transaction.atomic():
+        owned = (
+            type(job)
+            .objects.select_for_update()
+            .filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING)
+            .exists()
+        )
+        if not owned:
+            return False
+        job_fail(job=job, error=error)
+        if also is not None:
+            also()
+    return True
+
+
 def job_retry(*, job: BackgroundJob) -> None:
     """A failed job goes back to the queue; its next claim resumes where it stopped."""
     job.status = JobStatus.QUEUED

@@ -34,7 +34,7 @@ from trustcentre.jobs.services import (
     JobAttemptsExhausted,
     job_claim,
     job_complete,
-    job_fail,
+    job_fail_if_still_owned,
     job_retry,
 )
 
@@ -415,22 +415,14 @@ def deletion_run(*, job_id: int) -> DeletionJob | None:
     except Exception as error:
         logger.exception("deletion failed", extra={"job": str(job.public_id)})
         reason = f"{error.__class__.__name__}: {error}"[:300]
-        with transaction.atomic():
-            still_ours = (
-                DeletionJob.objects.select_for_update()
-                .filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING)
-                .exists()
-            )
-            if not still_ours:
-                return None
-            job_fail(
-                job=job,
-                error=_(
-                    "The erasure stopped (%(reason)s). Retry it: it continues where it stopped."
-                )
-                % {"reason": reason},
-            )
-            _audit_failure(job)
+        failed = job_fail_if_still_owned(
+            job=job,
+            error=_("The erasure stopped (%(reason)s). Retry it: it continues where it stopped.")
+            % {"reason": reason},
+            also=lambda: _audit_failure(job),
+        )
+        if not failed:
+            return None
     return job
 
 
