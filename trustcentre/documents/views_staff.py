@@ -4,7 +4,6 @@ admins curate documents and their versions; staff answer security questionnaires
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -205,22 +204,17 @@ def document_list(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                document = services.document_create(
-                    user=request.user,
-                    title=data["title"],
-                    description=data["description"],
-                    category=data["category"],
-                    access_level=data["access_level"],
-                    owner=data["owner"],
-                    request=request,
-                )
-                if data.get("next_review_on"):
-                    document.next_review_on = data["next_review_on"]
-                    document.save(update_fields=["next_review_on"])
-                services.document_version_add(
-                    document=document, user=request.user, upload=data["file"], request=request
-                )
+            document = services.document_publish(
+                user=request.user,
+                upload=data["file"],
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                access_level=data["access_level"],
+                owner=data["owner"],
+                next_review_on=data.get("next_review_on"),
+                request=request,
+            )
         except ValidationError as error:
             form.add_error("file", error)
         else:

@@ -14,7 +14,11 @@ from trustcentre.documents.services.access_requests import (
     grant_revoke,
     grants_expiry_remind,
 )
-from trustcentre.documents.services.documents import document_create, document_version_add
+from trustcentre.documents.services.documents import (
+    document_create,
+    document_publish,
+    document_version_add,
+)
 from trustcentre.documents.services.downloads import (
     document_deliver,
     document_view_record,
@@ -39,6 +43,7 @@ __all__ = [
     "access_request_create",
     "access_request_reject",
     "document_create",
+    "document_publish",
     "document_deliver",
     "document_version_add",
     "document_view_record",

@@ -18,13 +18,27 @@ from trustcentre.documents.models import (
 
 
 @transaction.atomic
-def document_create(*, user, title, description, category, access_level, owner=None, request=None):
+def document_create(
+    *,
+    user,
+    title,
+    description,
+    category,
+    access_level,
+    owner=None,
+    next_review_on=None,
+    request=None,
+):
+    """A document without a version yet. Its review falls due a year from today unless a date
+    is given."""
+    fields = {"next_review_on": next_review_on} if next_review_on else {}
     document = Document.objects.create(
         title=title,
         description=description,
         category=category,
         access_level=access_level,
         owner=owner or user,
+        **fields,
     )
     audit_record(
         action="document.created",
@@ -33,6 +47,14 @@ def document_create(*, user, title, description, category, access_level, owner=N
         request=request,
         details={"access_level": access_level},
     )
+    return document
+
+
+@transaction.atomic
+def document_publish(*, user, upload, request=None, **fields) -> Document:
+    """A new document with its first version, or nothing at all when the file is refused."""
+    document = document_create(user=user, request=request, **fields)
+    document_version_add(document=document, user=user, upload=upload, request=request)
     return document
 
 
