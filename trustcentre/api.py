@@ -11,4 +11,6 @@ urlpatterns: list = [
     path("", include("trustcentre.documents.api")),
     path("", include("subprocessors.api")),
     path("", include("rights_requests.api")),
+    path("", include("dpa.api")),
+    path("", include("dpa.breaches.api")),
 ]

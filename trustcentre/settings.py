@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
@@ -62,6 +64,9 @@ INSTALLED_APPS = [
     "exports",
     "exports.builtin_source",
     "exports.end_of_contract",
+    "dpa",
+    "dpa.breaches",
+    "trustcentre.sso",
 ]
 
 MIDDLEWARE = [
@@ -497,3 +502,14 @@ CELERY_BEAT_SCHEDULE["end-of-contract-start-due-deletions"] = {
     "task": "exports.end_of_contract.tasks.start_due_deletions",
     "schedule": 3600.0,
 }
+
+# Data processing agreements: templates, signing, executed PDFs, contract terms (issue 6).
+# How soon after becoming aware of a personal data breach the customer is notified (the DPA's
+# placeholder and the breach notifications' due time read the same figure).
+DPA_BREACH_NOTIFICATION_HOURS = read_int("DPA_BREACH_NOTIFICATION_HOURS", 48)
+
+# Breach notifications to affected customers (issue 6).
+
+# Login protection, sessions and deployment checks (issue 9).
+
+# Single sign-on: OpenID Connect identity providers per organisation (issue 9).

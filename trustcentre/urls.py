@@ -22,10 +22,13 @@ urlpatterns = [
     path("data-act/", include("exports.urls_register")),
     # Our second-factor pages (django-otp) first, so allauth never shadows them.
     path("accounts/", include("trustcentre.accounts.urls_mfa")),
+    path("accounts/sso/", include("trustcentre.sso.urls")),
     path("accounts/", include("allauth.urls")),
     path("portal/exports/", include("exports.urls")),
     path("portal/leaving/", include("exports.end_of_contract.urls_portal")),
     path("portal/rights-requests/", include("rights_requests.urls_portal")),
+    path("portal/dpa/", include("dpa.urls_portal")),
+    path("portal/security-notices/", include("dpa.breaches.urls_portal")),
     path("portal/", include("trustcentre.documents.urls_portal")),
     path("portal/", include("subprocessors.urls_portal")),
     # Before every other "portal/" include: its organisations/<slug>/api-keys/ pages.
@@ -39,6 +42,9 @@ urlpatterns = [
     path("staff/", include("subprocessors.urls_staff")),
     path("staff/", include("rights_requests.urls_staff")),
     path("staff/end-of-contract/", include("exports.end_of_contract.urls_staff")),
+    path("staff/dpa/", include("dpa.urls_staff")),
+    path("staff/incidents/", include("dpa.breaches.urls_staff")),
+    path("staff/sso/", include("trustcentre.sso.urls_staff")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("trustcentre.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

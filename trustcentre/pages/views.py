@@ -92,6 +92,18 @@ PORTAL_LINKS = [
         "customer",
     ),
     (
+        "dpa_portal:home",
+        _("Data processing agreement"),
+        _("Your DPA: sign it online, see its status and version, download the executed PDF."),
+        "customer",
+    ),
+    (
+        "breaches_portal:notice_list",
+        _("Security notices"),
+        _("Notifications of personal data breaches affecting you, to read and acknowledge."),
+        "customer",
+    ),
+    (
         "notifications:portal_message_list",
         _("Messages"),
         _("Every email we sent you, as it was sent."),
@@ -185,6 +197,24 @@ WORKBENCHES = [
         _("End of contract"),
         _("Return, switching and deletion cases, their periods, legal holds and certificates."),
         ("legal",),
+    ),
+    (
+        "dpa_staff:home",
+        _("Data processing agreements"),
+        _("DPA versions, every organisation's signature status, countersignature and reminders."),
+        ("legal",),
+    ),
+    (
+        "breaches_staff:incident_list",
+        _("Breach notifications"),
+        _("Incidents, the customers affected, notifications sent and acknowledged."),
+        ("dpo", "legal"),
+    ),
+    (
+        "sso_staff:home",
+        _("Single sign-on"),
+        _("Organisations' OpenID Connect identity providers and the domains sent to them."),
+        ("trust_admin", "legal"),
     ),
     ("admin:index", _("Administration"), _("Django admin for superusers."), ("superuser",)),
 ]

@@ -1,0 +1,3 @@
+"""Included by trustcentre/api.py under /api/v1/."""
+
+urlpatterns: list = []

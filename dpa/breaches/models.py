@@ -1,0 +1,1 @@
+"""Personal data breaches: incidents and the notifications sent to affected customers."""

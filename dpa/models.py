@@ -1,0 +1,1 @@
+"""Data processing agreements: versioned templates, signatures, executed PDFs."""

@@ -1,0 +1,3 @@
+app_name = "dpa_portal"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+app_name = "dpa_staff"
+
+urlpatterns: list = []

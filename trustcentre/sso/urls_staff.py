@@ -1,0 +1,3 @@
+app_name = "sso_staff"
+
+urlpatterns: list = []
