@@ -27,6 +27,9 @@ LEGAL_WORKBENCHES = [
     "Security questionnaires",
     "Sub-processors",
     "End of contract",
+    "Data processing agreements",
+    "Breach notifications",
+    "Single sign-on",
 ]
 
 

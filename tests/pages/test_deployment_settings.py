@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -32,10 +34,50 @@ def manage(*args, env):
     )
 
 
-def test_check_deploy_reports_no_warning_with_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_environment())
+# The README's production set-ups: the minimum it names, and behind a TLS-terminating proxy
+# with PostgreSQL and Redis (nothing is connected to: the check only reads the settings).
+BEHIND_A_PROXY = {
+    "TRUST_PROXY_SSL_HEADER": "1",
+    "NUM_PROXIES": "1",
+    "CSRF_TRUSTED_ORIGINS": "https://trust.example.com",
+    "DATABASE_URL": "postgres://portal@db.internal:5432/portal",
+    "CACHE_URL": "redis://redis.internal:6379/1",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+}
+
+
+@pytest.mark.parametrize("extra", [{}, BEHIND_A_PROXY], ids=["minimal", "behind-a-proxy"])
+def test_check_deploy_reports_no_warning_with_production_settings(extra):
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=production_environment(**extra)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
+
+
+def test_check_deploy_fails_when_a_protection_is_turned_off():
+    """The check is a real gate: production with HSTS turned off does not pass it."""
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=production_environment(SECURE_HSTS_SECONDS="0"),
+    )
+    assert result.returncode != 0
+    assert "security.W004" in result.stdout + result.stderr
+
+
+def test_production_requires_a_second_factor_of_customer_admins():
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.MFA_REQUIRED_FOR_CUSTOMER_ADMINS, s.DEBUG, s.SESSION_COOKIE_HTTPONLY)"
+    )
+    env = production_environment(DJANGO_SETTINGS_MODULE="trustcentre.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.stdout.split() == ["True", "False", "True"], result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -4,11 +4,29 @@ import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext_lazy as _
 
 from trustcentre.accounts.mfa import second_factor_redirect
+from trustcentre.accounts.throttling import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # allauth's "Try again later" alone does not say how long, nor what else to do (a
+        # password reset clears the count for the address; ACCOUNT_RATE_LIMITS "login_failed").
+        "too_many_login_attempts": _(
+            "Too many failed login attempts. Try again later. Wait up to 5 minutes, "
+            "or reset your password if you have forgotten it."
+        ),
+    }
+
+    def get_client_ip(self, request) -> str:
+        """The address allauth's per-IP limits count on (sign-in failures, sign-ups, password
+        resets). allauth's own reads the first X-Forwarded-For entry, which the client writes:
+        a different made-up address on every attempt would escape the limit."""
+        return client_address(request)
+
     def get_login_redirect_url(self, request):
         """After the password, the second factor comes before anything else: the verify page
         for anyone with an authenticator, enrolment for staff without one. A `next` given to

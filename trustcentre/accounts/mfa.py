@@ -6,6 +6,7 @@ session is part of the use case here: a verified second factor rotates the sessi
 """
 
 import base64
+import hashlib
 import io
 import math
 import time
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 import segno
 from allauth.account.internal.flows.reauthentication import did_recently_authenticate
 from allauth.core.exceptions import ReauthenticationRequired
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
@@ -31,12 +33,18 @@ from django_otp.models import Device
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from trustcentre.accounts.models import BackupCodeDevice
-from trustcentre.audit.services import audit_record, client_ip
+from trustcentre.accounts.models import BackupCodeDevice, Membership, Organisation
+from trustcentre.accounts.throttling import client_address
+from trustcentre.audit.services import audit_record
 
-# Wrong codes allowed per person and address before the form refuses to check any more.
+# Wrong codes (TOTP or backup) allowed before the form refuses to check any more: per person
+# and address, per account from any address, per address across accounts (_attempt_buckets).
 ATTEMPT_LIMIT = 5
 ATTEMPT_WINDOW_SECONDS = 5 * 60
+ACCOUNT_ATTEMPT_LIMIT = 10
+ACCOUNT_ATTEMPT_WINDOW_SECONDS = 15 * 60
+ADDRESS_ATTEMPT_LIMIT = 20
+ADDRESS_ATTEMPT_WINDOW_SECONDS = 15 * 60
 # Removing an authenticator or replacing backup codes needs a code entered this recently.
 STEP_UP_MAX_AGE_SECONDS = 15 * 60
 
@@ -102,15 +110,37 @@ def safe_next_url(request, default: str) -> str:
     return default
 
 
+def is_customer_admin(user) -> bool:
+    """Admin of a customer's (or former customer's) organisation: the people who export the
+    organisation's data, sign its agreements and manage its members. Prospects are the
+    documented exception (SECURITY-TESTS row 4)."""
+    return (
+        Membership.objects.filter(user=user, role=Membership.Role.ADMIN)
+        .exclude(organisation__kind=Organisation.Kind.PROSPECT)
+        .exists()
+    )
+
+
+def second_factor_required(user) -> bool:
+    """Whether the person may not go on without a second factor (ASVS V6.3.3): staff of every
+    kind, and customer admins while settings.MFA_REQUIRED_FOR_CUSTOMER_ADMINS is on. Everyone
+    else is offered one."""
+    if not user.is_authenticated:
+        return False
+    if user.needs_second_factor:
+        return True
+    return settings.MFA_REQUIRED_FOR_CUSTOMER_ADMINS and is_customer_admin(user)
+
+
 def second_factor_redirect(request, next_url: str | None) -> str | None:
     """Where a signed-in user must go before anything else, or None: the verify page when
-    they have a second factor, the enrolment page when they are staff without one."""
+    they have a second factor, the enrolment page when they must have one and have none."""
     user = request.user
     if not user.is_authenticated or session_is_verified(request):
         return None
     if has_confirmed_device(user):
         return url_with_next("mfa:verify", next_url)
-    if user.needs_second_factor:
+    if second_factor_required(user):
         return url_with_next("mfa:setup", next_url)
     return None
 
@@ -139,32 +169,54 @@ def secret_for_manual_entry(device: TOTPDevice) -> str:
 # --- attempt counter ------------------------------------------------------------------
 
 
-def _attempt_keys(request, user) -> tuple[str, str]:
-    base = f"mfa-attempts:{user.pk}:{client_ip(request) or '-'}"
-    return f"{base}:count", f"{base}:since"
+def _attempt_buckets(request, user) -> list[tuple[str, int, int]]:
+    """(cache key, wrong codes allowed, window in seconds) for each count a wrong code adds
+    to: the person at this address (quick feedback for a fumbling user), the account from
+    any address (guessing spread over many addresses), and the address across accounts (one
+    address trying the many accounts whose passwords it holds). Once any is full, no code
+    is checked until its window ends; django-otp's growing delay per device comes on top."""
+    address = client_address(request) or "-"
+    address_hash = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return [
+        (f"mfa-attempts:{user.pk}:{address_hash}", ATTEMPT_LIMIT, ATTEMPT_WINDOW_SECONDS),
+        (f"mfa-attempts:account:{user.pk}", ACCOUNT_ATTEMPT_LIMIT, ACCOUNT_ATTEMPT_WINDOW_SECONDS),
+        (
+            f"mfa-attempts:address:{address_hash}",
+            ADDRESS_ATTEMPT_LIMIT,
+            ADDRESS_ATTEMPT_WINDOW_SECONDS,
+        ),
+    ]
 
 
 def _seconds_until_allowed(request, user) -> int:
-    count_key, since_key = _attempt_keys(request, user)
-    if (cache.get(count_key) or 0) < ATTEMPT_LIMIT:
-        return 0
-    since = cache.get(since_key) or time.time()
-    return max(1, math.ceil(since + ATTEMPT_WINDOW_SECONDS - time.time()))
+    wait = 0
+    now = time.time()
+    for key, limit, window in _attempt_buckets(request, user):
+        if (cache.get(f"{key}:count") or 0) < limit:
+            continue
+        since = cache.get(f"{key}:since") or now
+        wait = max(wait, math.ceil(since + window - now), 1)
+    return wait
 
 
 def _count_failure(request, user) -> None:
-    count_key, since_key = _attempt_keys(request, user)
-    # add() only writes when the key is absent, so the window starts at the first failure.
-    cache.add(since_key, time.time(), ATTEMPT_WINDOW_SECONDS)
-    cache.add(count_key, 0, ATTEMPT_WINDOW_SECONDS)
-    try:
-        cache.incr(count_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(count_key, 1, ATTEMPT_WINDOW_SECONDS)
+    for key, _limit, window in _attempt_buckets(request, user):
+        count_key, since_key = f"{key}:count", f"{key}:since"
+        # add() only writes when the key is absent, so the window starts at the first failure.
+        cache.add(since_key, time.time(), window)
+        cache.add(count_key, 0, window)
+        try:
+            cache.incr(count_key)  # atomic (INCR) on Redis
+        except ValueError:  # expired between add() and incr()
+            cache.set(count_key, 1, window)
 
 
 def _clear_failures(request, user) -> None:
-    cache.delete_many(_attempt_keys(request, user))
+    """A right code clears the count of the person at this address only: the account's and the
+    address's counts run out by themselves, so a right code now and then (say an attacker's
+    own account) does not buy another round of guesses."""
+    key = _attempt_buckets(request, user)[0][0]
+    cache.delete_many([f"{key}:count", f"{key}:since"])
 
 
 def _too_many_attempts_message(seconds: int) -> str:
@@ -291,6 +343,9 @@ def start_totp_enrolment(*, request, user) -> TOTPDevice:
 def confirm_totp_device(*, request, user, device: TOTPDevice, code: str, name: str) -> list[str]:
     """Confirm the authenticator with its first code. Returns new backup codes when the person
     had none left (shown once, never stored in plain text), else an empty list."""
+    wait = _seconds_until_allowed(request, user)
+    if wait:
+        raise SecondFactorRefused(_too_many_attempts_message(wait))
     new_codes: list[str] = []
     locked_until = None
     confirmed = False
@@ -326,12 +381,14 @@ def confirm_totp_device(*, request, user, device: TOTPDevice, code: str, name: s
     if not confirmed:
         if locked_until is not None:
             raise SecondFactorRefused(_throttled_message(locked_until))
+        _count_failure(request, user)
         raise SecondFactorRefused(
             _(
                 "That code is not valid. Check that your app shows this account "
                 "and enter its current code."
             )
         )
+    _clear_failures(request, user)
     request.session.pop(ENROLMENT_SESSION_KEY, None)
     _mark_session_verified(request, device)
     return [BackupCodeDevice.format_code(code) for code in new_codes]
@@ -366,6 +423,13 @@ def remove_totp_device(*, request, user, device_id: int) -> None:
             raise SecondFactorRefused(
                 _(
                     "Staff accounts must keep at least one authenticator. "
+                    "Add another before removing this one."
+                )
+            )
+        if len(devices) == 1 and second_factor_required(user):
+            raise SecondFactorRefused(
+                _(
+                    "Organisation admins must keep at least one authenticator. "
                     "Add another before removing this one."
                 )
             )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from trustcentre.accounts.mfa import has_confirmed_device, url_with_next
+from trustcentre.accounts.mfa import has_confirmed_device, is_customer_admin, url_with_next
 
 
 class UserTimezoneMiddleware:
@@ -34,6 +34,8 @@ class UserTimezoneMiddleware:
 
 # The back office: staff without a verified second factor go no further than these.
 STAFF_PATH_PREFIXES = ("/staff/", "/admin/", "/api/v1/")
+# Customer admins without a second factor are sent to set one up before these.
+CUSTOMER_ADMIN_PATH_PREFIXES = ("/portal/", "/after-login/", "/api/v1/")
 
 
 def _always_open_paths() -> tuple[str, ...]:
@@ -76,6 +78,14 @@ class StaffSecondFactorMiddleware:
         if has_confirmed_device(user):
             target = "mfa:verify"
         elif user.needs_second_factor and path.startswith(STAFF_PATH_PREFIXES):
+            target = "mfa:setup"
+        elif (
+            settings.MFA_REQUIRED_FOR_CUSTOMER_ADMINS
+            and path.startswith(CUSTOMER_ADMIN_PATH_PREFIXES)
+            and is_customer_admin(user)
+        ):
+            # A customer admin's password alone opens neither the portal nor the API
+            # (SECURITY-TESTS row 4); public pages stay open.
             target = "mfa:setup"
         else:
             return None

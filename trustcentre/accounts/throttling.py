@@ -24,6 +24,21 @@ def _now() -> float:
     return time.time()
 
 
+def client_address(request) -> str:
+    """The client's IP address for per-address rate limits: REMOTE_ADDR, or, behind
+    settings NUM_PROXIES proxies that each append to X-Forwarded-For, the address the
+    outermost trusted proxy saw. Entries a client writes into the header itself sit further
+    left and are never read, so a forged header cannot move a client to another bucket
+    (SECURITY-TESTS row 27; the same rule as DRF's get_ident for the API)."""
+    remote_addr = request.META.get("REMOTE_ADDR") or ""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    num_proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    if num_proxies <= 0 or not forwarded:
+        return remote_addr
+    addresses = [part.strip() for part in forwarded.split(",")]
+    return addresses[-min(num_proxies, len(addresses))] or remote_addr
+
+
 def count_in_window(
     bucket: str, limit: int, *, window_seconds: int = WINDOW_SECONDS
 ) -> tuple[bool, int]:

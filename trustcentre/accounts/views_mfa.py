@@ -63,7 +63,7 @@ def setup(request):
             "qr_code": mfa.qr_code_data_uri(device),
             "secret": mfa.secret_for_manual_entry(device),
             "next_url": next_url,
-            "required": user.needs_second_factor,
+            "required": mfa.second_factor_required(user),
         },
     )
 
@@ -75,7 +75,7 @@ def verify(request):
     user = request.user
     next_url = mfa.safe_next_url(request, _default_next())
     if not mfa.has_confirmed_device(user):
-        if user.needs_second_factor:
+        if mfa.second_factor_required(user):
             return redirect(mfa.url_with_next("mfa:setup", next_url))
         return redirect(next_url)
     form = VerifyCodeForm(request.POST if request.method == "POST" else None)
@@ -127,7 +127,7 @@ def security(request):
             "devices": devices,
             "backup_remaining": backup.remaining_codes() if backup else None,
             "verified_device": getattr(user, "otp_device", None),
-            "may_remove_last": not user.needs_second_factor,
+            "may_remove_last": not mfa.second_factor_required(user),
         },
     )
 

@@ -45,9 +45,14 @@ def _lock_chain():
 
 
 def client_ip(request) -> str | None:
+    """The client's address as the outermost trusted proxy saw it (settings NUM_PROXIES), so
+    audit events and per-address limits never record a forged X-Forwarded-For entry."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    # Imported here: accounts' services import this module.
+    from trustcentre.accounts.throttling import client_address
+
+    return client_address(request) or None
 
 
 def _normalised_ip(address: str | None) -> str | None:
