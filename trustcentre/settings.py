@@ -526,3 +526,30 @@ DPA_BREACH_NOTIFICATION_HOURS = read_int("DPA_BREACH_NOTIFICATION_HOURS", 48)
 MFA_REQUIRED_FOR_CUSTOMER_ADMINS = read_bool("MFA_REQUIRED_FOR_CUSTOMER_ADMINS", not TESTING)
 
 # Single sign-on: OpenID Connect identity providers per organisation (issue 9).
+# Each organisation's IdP is an allauth SocialApp (provider "openid_connect") linked by
+# trustcentre.sso.models.IdentityProvider; the adapter accepts only a verified email at a domain
+# routed to that IdP, so it alone decides when an existing account is linked by email.
+SOCIALACCOUNT_ADAPTER = "trustcentre.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = read_int("SSO_REQUESTS_TIMEOUT", 5)
+# Plain-http issuers only for tests and local development (a provider on loopback).
+SSO_ALLOW_HTTP_ISSUERS = read_bool("SSO_ALLOW_HTTP_ISSUERS", False)
+# The sign-in and reset forms route by domain on top of whichever forms are configured above.
+_forms_before_sso = globals().get("ACCOUNT_FORMS", {})
+SSO_BASE_LOGIN_FORM = _forms_before_sso.get("login", "allauth.account.forms.LoginForm")
+SSO_BASE_RESET_PASSWORD_FORM = _forms_before_sso.get(
+    "reset_password", "allauth.account.forms.ResetPasswordForm"
+)
+SSO_BASE_RESET_PASSWORD_KEY_FORM = _forms_before_sso.get(
+    "reset_password_from_key", "allauth.account.forms.ResetPasswordKeyForm"
+)
+ACCOUNT_FORMS = {
+    **_forms_before_sso,
+    "login": "trustcentre.sso.forms.LoginForm",
+    "reset_password": "trustcentre.sso.forms.ResetPasswordForm",
+    "reset_password_from_key": "trustcentre.sso.forms.ResetPasswordKeyForm",
+}

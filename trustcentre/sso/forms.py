@@ -1,0 +1,127 @@
+"""The sign-in and password-reset forms with single-sign-on routing, and the staff form for an
+organisation's identity provider."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from trustcentre.sso.provider import sign_in_redirect
+from trustcentre.sso.services import identity_provider_for_email
+
+# Built on whatever forms the project uses otherwise (settings.SSO_BASE_*_FORM), so another
+# change to allauth's forms keeps working under the routing.
+BaseLoginForm = import_string(settings.SSO_BASE_LOGIN_FORM)
+BaseResetPasswordForm = import_string(settings.SSO_BASE_RESET_PASSWORD_FORM)
+BaseResetPasswordKeyForm = import_string(settings.SSO_BASE_RESET_PASSWORD_KEY_FORM)
+
+
+def _enforced_message(identity_provider) -> str:
+    return gettext(
+        "%(organisation)s signs its people in with single sign-on, so passwords are not used "
+        "for this address. Leave the password empty and continue to your organisation's sign-in."
+    ) % {"organisation": identity_provider.organisation.name}
+
+
+class LoginForm(BaseLoginForm):
+    """Email first: an address at a domain routed to an identity provider goes there (with the
+    address as login_hint) when no password is given; with "enforce" on, a password is refused.
+    Everyone else signs in with their password as before."""
+
+    identity_provider = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].required = False
+        self.fields["password"].help_text = ""
+
+    def clean(self):
+        email = self.cleaned_data.get("login")
+        password = self.cleaned_data.get("password")
+        identity_provider = identity_provider_for_email(email) if email else None
+        if identity_provider is not None:
+            if not password:
+                self.identity_provider = identity_provider
+                return self.cleaned_data
+            if identity_provider.enforce:
+                raise ValidationError(_enforced_message(identity_provider), code="sso_enforced")
+        elif email and not password:
+            self.add_error(
+                "password", ValidationError(gettext("Enter your password."), code="required")
+            )
+            return self.cleaned_data
+        return super().clean()
+
+    def login(self, request, redirect_url=None):
+        if self.identity_provider is not None:
+            return sign_in_redirect(
+                request,
+                self.identity_provider,
+                email=self.cleaned_data["login"],
+                next_url=redirect_url,
+            )
+        return super().login(request, redirect_url=redirect_url)
+
+
+class ResetPasswordForm(BaseResetPasswordForm):
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        identity_provider = identity_provider_for_email(email)
+        if identity_provider is not None and identity_provider.enforce:
+            raise ValidationError(_enforced_message(identity_provider), code="sso_enforced")
+        return super().clean_email()
+
+
+class ResetPasswordKeyForm(BaseResetPasswordKeyForm):
+    """A reset link sent before the organisation turned "enforce" on no longer sets a password."""
+
+    def clean(self):
+        identity_provider = identity_provider_for_email(self.user.email) if self.user else None
+        if identity_provider is not None and identity_provider.enforce:
+            raise ValidationError(_enforced_message(identity_provider), code="sso_enforced")
+        return super().clean()
+
+
+class IdentityProviderForm(forms.Form):
+    issuer = forms.URLField(
+        label=_("Issuer URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "The identity provider's issuer, e.g. https://login.example.com/realms/acme; its "
+            "discovery document is read from /.well-known/openid-configuration under it."
+        ),
+    )
+    client_id = forms.CharField(label=_("Client id"), max_length=191)
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        max_length=191,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    domains = forms.MultipleChoiceField(
+        label=_("Domains routed to this identity provider"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("People with an address at these domains are sent to the identity provider."),
+    )
+    enforce = forms.BooleanField(
+        label=_("Enforce single sign-on: refuse password sign-in and password reset for them"),
+        label_suffix="",
+        required=False,
+    )
+
+    def __init__(self, *args, organisation, has_secret: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domains"].choices = [(d, d) for d in organisation.email_domains]
+        secret = self.fields["client_secret"]
+        if has_secret:
+            secret.help_text = _(
+                "A secret is stored and is never shown. Leave empty to keep it; type a new one "
+                "to replace it."
+            )
+        else:
+            secret.required = True
+            secret.help_text = _("Stored for the token exchange; it is never shown again.")
