@@ -517,6 +517,9 @@ CELERY_BEAT_SCHEDULE["end-of-contract-start-due-deletions"] = {
 DPA_BREACH_NOTIFICATION_HOURS = read_int("DPA_BREACH_NOTIFICATION_HOURS", 48)
 
 # Breach notifications to affected customers (issue 6).
+# The due time of a notification is DPA_BREACH_NOTIFICATION_HOURS (above) after awareness, in
+# elapsed hours (dpa/breaches/deadlines.py). Pages per list:
+BREACHES_PAGE_SIZE = read_int("BREACHES_PAGE_SIZE", 25)
 
 # Login protection, sessions and deployment checks (issue 9).
 # Customer admins (of customers and former customers; prospects are the documented exception)

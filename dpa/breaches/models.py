@@ -1,1 +1,168 @@
 """Personal data breaches: incidents and the notifications sent to affected customers."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class IncidentQuerySet(models.QuerySet):
+    def with_counts(self):
+        return self.annotate(
+            notified_count=models.Count("notifications", distinct=True),
+            acknowledged_count=models.Count(
+                "notifications",
+                filter=models.Q(notifications__acknowledged_at__isnull=False),
+                distinct=True,
+            ),
+        )
+
+
+class Incident(models.Model):
+    """A personal data breach as the DPO records it (GDPR Art. 33(3) lists what a notification
+    describes). Editable while a draft; once notified, what customers were told stays as sent."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        NOTIFIED = "notified", _("Notified")
+        CLOSED = "closed", _("Closed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    detected_at = models.DateTimeField(_("detected at"))
+    aware_at = models.DateTimeField(
+        _("we became aware at"),
+        help_text=_("When the provider had reasonable certainty that a breach occurred."),
+    )
+    nature = models.TextField(_("nature of the breach"))
+    data_categories = models.TextField(_("categories of personal data"))
+    subjects_affected = models.PositiveIntegerField(_("data subjects affected (approx.)"))
+    records_affected = models.PositiveIntegerField(_("records affected (approx.)"))
+    likely_consequences = models.TextField(_("likely consequences"))
+    measures_taken = models.TextField(_("measures taken"))
+    measures_proposed = models.TextField(_("measures proposed"), blank=True)
+    customer_actions = models.TextField(_("recommended customer actions"), blank=True)
+    contact_point = models.TextField(_("contact point"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    first_notified_at = models.DateTimeField(_("first notified at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-detected_at"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(aware_at__gte=models.F("detected_at")),
+                name="incident_aware_not_before_detected",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Notification(models.Model):
+    """One affected customer told of one incident. Never two for the same pair."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="notifications")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    notified_at = models.DateTimeField(_("notified at"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = _("breach notification")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "organisation"],
+                name="one_breach_notification_per_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.incident.reference} → {self.organisation}"
+
+
+class Delivery(models.Model):
+    """One way a notification went out: an email to one address, or a webhook to one endpoint.
+    The outbox row it links to says whether it was sent."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        WEBHOOK = "webhook", _("Webhook")
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    address = models.CharField(_("address"), max_length=500)
+    outbox_message = models.ForeignKey(
+        "notifications.OutboxMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    webhook_message = models.ForeignKey(
+        "notifications.WebhookMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["channel", "address"]
+        verbose_name = _("breach notification delivery")
+        verbose_name_plural = _("breach notification deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel", "address"],
+                name="one_breach_delivery_per_address",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.notification} via {self.channel} to {self.address}"
+
+    @property
+    def status(self) -> str:
+        message = self.outbox_message or self.webhook_message
+        return message.status if message is not None else "unknown"
+
+    @property
+    def status_label(self) -> str:
+        message = self.outbox_message or self.webhook_message
+        return message.get_status_display() if message is not None else _("Unknown")
+
+    @property
+    def last_error(self) -> str:
+        message = self.outbox_message or self.webhook_message
+        return message.last_error if message is not None else ""
