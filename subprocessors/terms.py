@@ -24,9 +24,16 @@ from trustcentre.lib.business_days import business_day_on_or_after
 
 
 def objection_window_for(organisation) -> int:
-    """Days the organisation has to object. The DPA issue replaces the body of this function
-    with a look-up of the organisation's DPA (falling back to the default)."""
-    return settings.SUBPROCESSOR_OBJECTION_WINDOW_DAYS
+    """Days the organisation has to object: the window of its DPA in force (a negotiated
+    DPA's own window, else the signed version's), else the default."""
+    from dpa.selectors import agreement_in_force
+
+    agreement = agreement_in_force(organisation)
+    if agreement is None:
+        return settings.SUBPROCESSOR_OBJECTION_WINDOW_DAYS
+    if agreement.version_id is not None and agreement.kind == agreement.Kind.ONLINE:
+        return agreement.version.objection_window_days
+    return agreement.objection_window_days
 
 
 def _zone() -> zoneinfo.ZoneInfo:

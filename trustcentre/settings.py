@@ -515,6 +515,14 @@ CELERY_BEAT_SCHEDULE["end-of-contract-start-due-deletions"] = {
 # How soon after becoming aware of a personal data breach the customer is notified (the DPA's
 # placeholder and the breach notifications' due time read the same figure).
 DPA_BREACH_NOTIFICATION_HOURS = read_int("DPA_BREACH_NOTIFICATION_HOURS", 48)
+# The provider as a party to the DPA; empty: the legal name and address of the provider profile.
+DPA_PROVIDER_LEGAL_NAME = read("DPA_PROVIDER_LEGAL_NAME", "")
+DPA_PROVIDER_ADDRESS = read("DPA_PROVIDER_ADDRESS", "")
+# Lifetime (seconds) of a signed download link to an agreement's PDF; hours between two
+# reminders to sign sent to one organisation; largest negotiated DPA accepted (bytes).
+DPA_DOWNLOAD_LINK_MAX_AGE = read_int("DPA_DOWNLOAD_LINK_MAX_AGE", 5 * 60)
+DPA_REMINDER_INTERVAL_HOURS = read_int("DPA_REMINDER_INTERVAL_HOURS", 24)
+DPA_UPLOAD_MAX_BYTES = read_int("DPA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 # Breach notifications to affected customers (issue 6).
 # The due time of a notification is DPA_BREACH_NOTIFICATION_HOURS (above) after awareness, in

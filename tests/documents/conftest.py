@@ -10,6 +10,7 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from tests.conftest import add_member, make_organisation, make_user
+from tests.dpa.factories import give_dpa
 from trustcentre.accounts.models import Organisation
 from trustcentre.documents import services
 from trustcentre.documents.models import AccessLevel, DocumentCategory
@@ -106,6 +107,7 @@ def prospect(prospect_org):
 @pytest.fixture
 def customer_user(db):
     organisation = make_organisation("umbrella", kind=Organisation.Kind.CUSTOMER)
+    give_dpa(organisation)  # the customer rule needs a DPA in force
     user = make_user("cara@umbrella.test", full_name="Cara Customer")
     add_member(user, organisation)
     return user

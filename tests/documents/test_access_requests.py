@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.conftest import add_member, make_organisation, make_user
 from tests.documents.conftest import grant_access
+from tests.dpa.factories import give_dpa
 from trustcentre.accounts.models import Organisation
 from trustcentre.audit.models import AuditEvent
 from trustcentre.documents import services
@@ -41,7 +42,9 @@ def customer_org(db):
     ],
 )
 def test_rules_decide_in_their_order(email, kind, rule, status):
-    organisation = Organisation(name="Org", slug="org", kind=kind) if kind else None
+    organisation = make_organisation("org", kind=kind) if kind else None
+    if kind == Organisation.Kind.CUSTOMER:
+        give_dpa(organisation)  # a customer counts as one once its DPA is in force
     assert access_rule_for(email=email, organisation=organisation) == (rule, status)
 
 

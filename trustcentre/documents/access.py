@@ -32,9 +32,10 @@ Status = AccessRequest.Status
 
 
 def organisation_has_dpa_in_force(organisation: Organisation | None) -> bool:
-    """Until the DPA app exists, every organisation of kind customer counts as having a DPA in
-    force. The DPA issue replaces the body of this function, and nothing else."""
-    return organisation is not None and organisation.kind == Organisation.Kind.CUSTOMER
+    """True only when an executed (countersigned) or uploaded DPA is in force for it."""
+    from dpa.selectors import agreement_in_force
+
+    return agreement_in_force(organisation) is not None
 
 
 def _domain(email: str) -> str:

@@ -1,0 +1,255 @@
+"""Portal pages of the DPA: the organisation's agreement (status, version, history, download)
+and the signing form for its admins. Another organisation's page is a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dpa import selectors, services
+from dpa.body import render_body
+from dpa.documents import annex_snapshot, placeholder_values
+from dpa.downloads import agreement_file_response, download_token, read_download_token
+from dpa.forms import SignForm
+from dpa.models import Agreement
+from trustcentre.accounts import mfa
+from trustcentre.accounts.permissions import is_organisation_admin
+from trustcentre.audit.services import audit_record
+from trustcentre.lib.signed_links import BadSignature, SignatureExpired
+
+
+def _organisation(request, slug):
+    return get_object_or_404(selectors.dpa_organisations_of(request.user), slug=slug)
+
+
+@never_cache
+@login_required
+@require_GET
+def home(request):
+    organisations = list(selectors.dpa_organisations_of(request.user).order_by("name"))
+    if len(organisations) == 1:
+        return redirect("dpa_portal:organisation", slug=organisations[0].slug)
+    return render(request, "dpa/portal/home.html", {"organisations": organisations})
+
+
+def _download_url(agreement, user):
+    if agreement is None or not agreement.is_executed:
+        return ""
+    return reverse(
+        "dpa_portal:download",
+        kwargs={"slug": agreement.organisation.slug, "token": download_token(agreement, user)},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def organisation_page(request, slug):
+    organisation = _organisation(request, slug)
+    latest = selectors.latest_published_version()
+    in_force = selectors.agreement_in_force(organisation)
+    history = [
+        {"agreement": agreement, "download_url": _download_url(agreement, request.user)}
+        for agreement in selectors.agreement_history(organisation)
+    ]
+    status = selectors.status_of(organisation, latest)
+    return render(
+        request,
+        "dpa/portal/organisation.html",
+        {
+            "organisation": organisation,
+            "latest": latest,
+            "in_force": in_force,
+            "in_force_download_url": _download_url(in_force, request.user),
+            "awaiting": selectors.awaiting_agreement(organisation),
+            "history": history,
+            "status": status,
+            "status_label": selectors.DpaStatus.LABELS[status],
+            "may_sign": is_organisation_admin(request.user, organisation)
+            and latest is not None
+            and status in (selectors.DpaStatus.NOT_SIGNED, selectors.DpaStatus.SUPERSEDED),
+            "is_admin": is_organisation_admin(request.user, organisation),
+        },
+    )
+
+
+def _initial(organisation, user) -> dict:
+    previous = selectors.agreement_history(organisation).first()
+    initial = {"customer_legal_name": organisation.name, "notices_email": user.email}
+    if previous is not None:
+        for field in services.signing.PARTY_FIELDS:
+            initial[field] = getattr(previous, field) or initial.get(field, "")
+    return initial
+
+
+def _refuse(request, organisation, *, reason: str, message: str) -> None:
+    """Record the refusal as a security event and tell the person; nothing is changed."""
+    audit_record(
+        action="authz.denied",
+        request=request,
+        organisation=organisation,
+        object_type="dpa.agreement",
+        details={"reason": reason},
+    )
+    messages.error(request, message)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign(request, slug):
+    organisation = _organisation(request, slug)
+    user = request.user
+    if not is_organisation_admin(user, organisation):
+        _refuse(
+            request,
+            organisation,
+            reason="DPA signing page, not an admin",
+            message=_("Only an admin of the organisation can sign its DPA; nothing was changed."),
+        )
+        return render(
+            request, "dpa/portal/sign_refused.html", {"organisation": organisation}, status=403
+        )
+    version = selectors.latest_published_version()
+    if version is None:
+        messages.info(request, _("No DPA version is published yet."))
+        return redirect("dpa_portal:organisation", slug=slug)
+    if not mfa.confirmed_totp_devices(user).exists():
+        if request.method == "POST":
+            audit_record(
+                action="dpa.sign_refused",
+                request=request,
+                organisation=organisation,
+                object_type="dpa.agreement",
+                details={"reason": "sign DPA without a second factor"},
+            )
+        messages.warning(
+            request,
+            _(
+                "Signing the DPA needs a second factor. Set up an authenticator app, then come "
+                "back to sign; nothing was signed yet."
+            ),
+        )
+        return redirect(mfa.url_with_next("mfa:setup", request.path))
+    form = SignForm(
+        request.POST or None,
+        initial={
+            **_initial(organisation, user),
+            "organisation": organisation.public_id,
+            "version": version.public_id,
+        },
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["organisation"] != organisation.public_id:
+            # The organisation comes from the URL and the membership; a form naming another
+            # one was altered on the way.
+            _refuse(
+                request,
+                organisation,
+                reason="DPA signing form names another organisation",
+                message=_(
+                    "This form was altered: it names another organisation. Nothing was signed."
+                ),
+            )
+            form.add_error(None, _("This form was altered: it names another organisation."))
+            status = 403
+        elif data["version"] != version.public_id:
+            form.add_error(
+                None,
+                _("A newer DPA version was published meanwhile; review it below and sign again."),
+            )
+            status = 409
+        else:
+            try:
+                mfa.verify_second_factor(request=request, user=user, code=data["code"])
+            except mfa.SecondFactorRefused as refusal:
+                form.add_error("code", refusal.message)
+            else:
+                try:
+                    services.agreement_sign(
+                        organisation=organisation,
+                        version=version,
+                        user=user,
+                        parties=data,
+                        request=request,
+                    )
+                except services.DpaRefused as refusal:
+                    form.add_error(None, refusal.message)
+                    status = 403 if isinstance(refusal, services.NotAllowed) else 409
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "You signed version %(number)s of the DPA. We will countersign it; "
+                            "the executed PDF will then be here."
+                        )
+                        % {"number": version.number},
+                    )
+                    return redirect("dpa_portal:organisation", slug=slug)
+    if request.method == "POST" and form.errors and status == 200:
+        status = 400
+    parties = {
+        field: (form.data.get(field) if form.is_bound else form.initial.get(field)) or ""
+        for field in services.signing.PARTY_FIELDS
+    }
+    snapshot = annex_snapshot(version=version, parties=parties, effective_date=timezone.localdate())
+    return render(
+        request,
+        "dpa/portal/sign.html",
+        {
+            "organisation": organisation,
+            "version": version,
+            "form": form,
+            "snapshot": snapshot,
+            "body_html": mark_safe(render_body(version.body, placeholder_values(snapshot))),  # noqa: S308 (nh3-cleaned)
+        },
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def download(request, slug, token):
+    """The link is a bearer secret: membership is checked again now."""
+    try:
+        public_id, owner = read_download_token(token)
+    except SignatureExpired:
+        messages.error(request, _("That download link has expired; here is a fresh one."))
+        return redirect("dpa_portal:organisation", slug=slug)
+    except (BadSignature, ValueError):
+        audit_record(
+            action="authz.denied",
+            request=request,
+            object_type="dpa.agreement",
+            details={"reason": "DPA download link tampered with"},
+        )
+        raise Http404 from None
+    agreement = (
+        Agreement.objects.select_related("organisation", "version")
+        .filter(public_id=public_id, organisation__slug=slug, status=Agreement.Status.EXECUTED)
+        .first()
+    )
+    if agreement is None:
+        raise Http404
+    member = selectors.dpa_organisations_of(request.user).filter(pk=agreement.organisation_id)
+    if owner != str(request.user.public_id) or not member.exists():
+        audit_record(
+            action="authz.denied",
+            request=request,
+            obj=agreement,
+            organisation=agreement.organisation,
+            details={"reason": "DPA download without access"},
+        )
+        raise Http404
+    return agreement_file_response(agreement, request=request)
