@@ -45,8 +45,8 @@ def dpo_client(client, dpo_user):
 
 @pytest.fixture
 def no_notice_contact(monkeypatch):
-    """The DPA engineer implements dpa.selectors.notice_contact_for; until it is integrated the
-    tests say themselves what it answers."""
+    """No notice contact on any DPA, without creating agreements; the real look-up is covered by
+    test_notify.py::test_the_notice_contact_comes_from_the_dpa_in_force."""
     monkeypatch.setattr("dpa.selectors.notice_contact_for", lambda organisation: None)
 
 

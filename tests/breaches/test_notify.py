@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from dpa.breaches import services
 from dpa.breaches.models import Delivery, Incident, Notification
 from tests.conftest import add_member, make_organisation, make_user
+from tests.dpa.factories import give_dpa
 from trustcentre.accounts.models import Membership
 from trustcentre.audit.models import AuditEvent
 from trustcentre.notifications.models import OutboxMessage, WebhookEndpoint, WebhookMessage
@@ -189,3 +190,19 @@ def test_acknowledge_once(incident, dpo_user, org_a, member_a, admin_a, no_notic
     notification.refresh_from_db()
     assert notification.acknowledged_by == member_a
     assert AuditEvent.objects.filter(action="breach.notification_acknowledged").count() == 1
+
+
+def test_the_notice_contact_comes_from_the_dpa_in_force(
+    incident, dpo_user, org_a, org_b, admin_a, admin_b, django_capture_on_commit_callbacks
+):
+    # No monkeypatch: the notices address the customer gave on its DPA in force is used, and
+    # an organisation without a DPA in force is notified at its admins only.
+    give_dpa(org_a, notices_email="privacy-desk@acme.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.incident_notify(incident=incident, organisations=[org_a, org_b], user=dpo_user)
+
+    assert emails_by_address() == {
+        "admin@acme.test": 1,
+        "privacy-desk@acme.test": 1,
+        "admin@globex.test": 1,
+    }
