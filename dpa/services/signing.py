@@ -222,7 +222,11 @@ def agreement_countersign(*, agreement: Agreement, user, request=None) -> Agreem
         # executed (the lock re-reads the row) and renders nothing.
         claimed = (
             Agreement.objects.select_for_update()
-            .filter(pk=agreement.pk, status=Agreement.Status.AWAITING_COUNTERSIGNATURE)
+            .filter(
+                pk=agreement.pk,
+                kind=Agreement.Kind.ONLINE,
+                status=Agreement.Status.AWAITING_COUNTERSIGNATURE,
+            )
             .first()
         )
         if claimed is not None:

@@ -130,3 +130,30 @@ def test_when_the_contract_end_set_by_staff_passes_the_end_of_contract_case_open
     assert cases_open_for_ended_contracts(today=end + datetime.timedelta(days=1)) == 1
     case = EndOfContractCase.objects.get(organisation=org_a)
     assert case.requested_on == end
+
+
+def test_a_negotiated_agreement_is_never_countersigned_and_its_page_still_shows(
+    staff_client, client, org_a, admin_a, version
+):
+    # A negotiated agreement left awaiting (only a data repair could leave it so) has no
+    # online signature to countersign: legal gets a refusal, not an error, and the customer's
+    # page still names it.
+    agreement = Agreement.objects.create(
+        organisation=org_a,
+        kind=Agreement.Kind.NEGOTIATED,
+        status=Agreement.Status.AWAITING_COUNTERSIGNATURE,
+        customer_legal_name="Acme Corporation Ltd",
+        version=version,
+        effective_date=datetime.date(2026, 1, 1),
+        objection_window_days=30,
+    )
+    url = reverse("dpa_staff:agreement_countersign", args=[agreement.public_id])
+    response = staff_client.post(url, follow=True)
+    assert response.status_code == 200
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.AWAITING_COUNTERSIGNATURE
+    assert not agreement.executed_sha256
+    client.force_login(admin_a)
+    page = client.get(reverse("dpa_portal:organisation", args=[org_a.slug]))
+    assert page.status_code == 200
+    assert "Acme Corporation Ltd" in page.content.decode()
