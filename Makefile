@@ -7,15 +7,15 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps migrate seed lint messages bench clean
+.PHONY: run test install system-deps migrate seed lint messages bench clean audit
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@$(MAKE) --no-print-directory system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
 	@touch $(STAMP)
 
 # WeasyPrint needs Pango (and HarfBuzz) from the system.
@@ -40,6 +40,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Known vulnerabilities in the locked dependencies (pip-audit; reasons for ignores in
+# .pip-audit-ignore).
+audit: install
+	$(BIN)/python -m tests.security.dependency_audit
+
 # Refresh the translation catalogue (needs gettext); add a language with LANG_CODE=de.
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l $(or $(LANG_CODE),en) --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks --no-obsolete
@@ -47,7 +52,7 @@ messages: install
 # The export benchmarks of issue 3 on PostgreSQL: DATABASE_URL=postgres://... make bench
 # BENCH_ARGS="--three-million"; see benchmarks/README.md.
 bench: install
-	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev,bench]"
 	$(BIN)/python benchmarks/exports.py $(BENCH_ARGS)
 
 clean:

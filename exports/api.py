@@ -32,6 +32,7 @@ class ExportRequestSerializer(serializers.Serializer):
     categories = serializers.ListField(
         child=serializers.ChoiceField(choices=()),
         allow_empty=False,
+        min_length=1,
         max_length=50,
         help_text="Category ids from the Data Act register (GET /api/v1/data-act/register/).",
     )

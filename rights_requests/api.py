@@ -14,13 +14,23 @@ from rights_requests.models import Jurisdiction, RequestType, RightsRequest
 from trustcentre.audit.services import client_ip
 
 
+class TextField(serializers.CharField):
+    """Text only: a number or a boolean is refused as the schema says (DRF's CharField would
+    turn 0 into "0")."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class RightsRequestCreateSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=RequestType.values)
     email = serializers.EmailField(max_length=254)
-    name = serializers.CharField(max_length=200)
+    name = TextField(max_length=200)
     jurisdiction = serializers.ChoiceField(choices=Jurisdiction.values)
-    company = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    details = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+    company = TextField(max_length=200, required=False, allow_blank=True, default="")
+    details = TextField(max_length=10_000, required=False, allow_blank=True, default="")
 
 
 class RightsRequestSerializer(serializers.ModelSerializer):

@@ -162,6 +162,7 @@ class SubscriptionRequestSerializer(serializers.Serializer):
     topics = serializers.ListField(
         child=serializers.ChoiceField(choices=Topic.values),
         allow_empty=False,
+        min_length=1,
         max_length=len(Topic.values),
     )
 

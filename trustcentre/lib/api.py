@@ -26,6 +26,27 @@ class CursorPagination(BaseCursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        """A page size that is not a whole number from 1 up is refused with a 404, as DRF
+        answers an invalid page or cursor (documented for every list), instead of being
+        silently replaced by the default; above the maximum, the maximum."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or int(raw) < 1:
+            raise exceptions.NotFound(
+                gettext("Invalid page size: give a whole number from 1 to %(maximum)d.")
+                % {"maximum": self.max_page_size}
+            )
+        return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
+
 
 # Problem types with a meaning of their own; every other error is "about:blank" with the HTTP
 # status as its title (RFC 9457 section 4.2.1). Keyed by DRF's error code.
