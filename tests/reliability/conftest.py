@@ -276,3 +276,67 @@ def notice_template(settings):
     engine["DIRS"] = [*engine["DIRS"], TEST_TEMPLATES]
     settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
     return "test_notice"
+
+
+# Servers of a drill's own (tests/reliability/servers.py) --------------------------------------
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of the test's own on a free port, which the test may stop and start."""
+    from tests.reliability.servers import RedisServer
+
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = RedisServer(folder)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_cluster():
+    """A throwaway PostgreSQL cluster of the test's own on a free port, which it may restart."""
+    from tests.reliability.servers import PostgresCluster
+
+    cluster = PostgresCluster()
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+@pytest.fixture
+def own_broker(redis_server, worker_env, settings, monkeypatch):
+    """Broker (and cache) on the drill's own Redis, for the workers and for this process, whose
+    producer pool is rebuilt so that `.delay()` really goes there. (Celery prefers the
+    CELERY_BROKER_URL environment variable to the setting, so both change.)"""
+    import kombu.pools
+
+    from trustcentre.celery import app
+
+    def reset_pool():
+        # kombu keeps its pools in a process-wide registry: closing one and leaving it there
+        # would hand later tests a closed pool, so the registry is emptied too.
+        kombu.pools.reset()
+        app._pool = None
+        if "amqp" in app.__dict__:
+            app.__dict__["amqp"]._producer_pool = None
+
+    worker_env["CELERY_BROKER_URL"] = redis_server.url(0)
+    worker_env["CACHE_URL"] = redis_server.url(1)
+    reset_pool()
+    monkeypatch.setenv("CELERY_BROKER_URL", redis_server.url(0))
+    settings.CELERY_BROKER_URL = redis_server.url(0)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server.url(1),
+        }
+    }
+    assert app.conf.broker_url == redis_server.url(0)
+    yield app
+    reset_pool()

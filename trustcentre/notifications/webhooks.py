@@ -7,6 +7,7 @@ delivery connects (the addresses the name resolves to then, so DNS rebinding gai
 Redirects are never followed: a 3xx is a failed attempt like any other."""
 
 import base64
+import contextlib
 import http.client
 import ipaddress
 import json
@@ -15,6 +16,7 @@ import random
 import secrets
 import socket
 import ssl
+import threading
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -306,18 +308,39 @@ def _post(url: str, body: bytes, headers: dict) -> int:
         connection_class = _CheckedHTTPConnection
     else:
         raise DestinationRefused(_("A webhook URL must start with https://."))
-    connection = connection_class(
-        parts.hostname, parts.port, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
-    )
+    timeout = settings.WEBHOOK_TIMEOUT_SECONDS
+    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    # The socket timeout bounds each read; an endpoint trickling its answer a byte at a time
+    # never trips it, so the whole exchange also has a deadline, after which the socket is shut.
+    expired = threading.Event()
+
+    def give_up():
+        expired.set()
+        if connection.sock is not None:
+            with contextlib.suppress(OSError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    deadline = threading.Timer(timeout, give_up)
+    deadline.daemon = True
+    deadline.start()
     try:
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
         response.read(65536)
+    except Exception as error:
+        if expired.is_set():
+            raise TimeoutError(f"timed out: no complete answer within {timeout} s") from error
+        raise
+    else:
+        # Cut off by the deadline, a half-read answer can still parse (headers end at EOF).
+        if expired.is_set():
+            raise TimeoutError(f"timed out: no complete answer within {timeout} s")
         return response.status
     finally:
+        deadline.cancel()
         connection.close()
 
 
@@ -390,7 +413,9 @@ def webhook_deliver(*, message_id: int) -> WebhookMessage | None:
             % {"error": error[:200]},
         )
         return message
-    retry_at = now + webhook_retry_delay(attempt=message.attempts)
+    # The wait counts from the failure, not from the attempt's start: a timed-out attempt must
+    # not eat the first delay (5 s) of the schedule.
+    retry_at = timezone.now() + webhook_retry_delay(attempt=message.attempts)
     _finish(message, attempt, status=Status.PENDING, error=error, retry_at=retry_at)
     return message
 

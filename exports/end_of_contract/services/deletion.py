@@ -222,6 +222,33 @@ def _erase_category(job: DeletionJob, category_id: str, row_filter: RowFilter) -
             return
 
 
+def _erase_leftovers(job: DeletionJob, row_filter: RowFilter, *, rounds: int = 3) -> None:
+    """Count again before certifying, and erase what is still there. A source's "none left"
+    can be wrong: the built-in source plans its batches once per process, and a batch whose
+    transaction rolled back (the database restarted between its DELETE and the commit, the
+    worker surviving) leaves rows its plan counts as gone. A second erasure plans afresh."""
+    for _round in range(rounds):
+        left = {}
+        for category_id in job.categories:
+            source, _category = get_category(category_id)
+            remaining = source.count(category_id=category_id, row_filter=row_filter)
+            if remaining:
+                left[category_id] = remaining
+        if not left:
+            return
+        logger.warning(
+            "deletion %s: rows left after the erasure, erasing them again: %s",
+            job.public_id,
+            left,
+            extra={"job": str(job.public_id)},
+        )
+        finished = [c for c in job.finished_categories if c not in left]
+        _record(job, finished_categories=finished)
+        for category_id in left:
+            _erase_category(job, category_id, row_filter)
+    raise RuntimeError(f"rows are still there after {rounds} erasures of what was left")
+
+
 def certificate_file_name(case: EndOfContractCase) -> str:
     return f"{CERTIFICATE_FOLDER}/{case.organisation.public_id}/{case.public_id}-certificate.pdf"
 
@@ -408,6 +435,7 @@ def deletion_run(*, job_id: int) -> DeletionJob | None:
         for category_id in job.categories:
             if category_id not in job.finished_categories:
                 _erase_category(job, category_id, row_filter)
+        _erase_leftovers(job, row_filter)
         _finish(job)
     except _ClaimLost:
         logger.warning("deletion %s was taken over by another attempt", job.public_id)

@@ -1,0 +1,175 @@
+"""R5 drill: PostgreSQL is restarted (a fast shutdown: every session ended, open transactions
+rolled back, then a few seconds with the port closed) while a real worker erases a leaving
+customer's rows. The erasure must resume and complete with the counts of an uninterrupted run:
+every row of the tenant gone, the certificate's "found" and "deleted" equal to the rows there
+were, the other tenant untouched, one certificate, one completion event, one email.
+
+The shared PostgreSQL server is never touched: the drill copies the test database into a
+throwaway cluster of its own on a free port, and the worker and this process use that one."""
+
+import datetime
+import hashlib
+import io
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from pypdf import PdfReader
+
+from exports.builtin_source.models import JourneyEvent, Lead, OrganisationProfile, VisitorProfile
+from exports.builtin_source.sample_data import generate_sample_data
+from exports.end_of_contract import services
+from exports.end_of_contract.models import DeletionCertificate, DeletionJob
+from tests.conftest import make_organisation, make_user
+from tests.reliability.conftest import wait_for
+from tests.reliability.servers import django_database, wait_until_reachable
+from trustcentre.accounts.models import Membership, Organisation
+from trustcentre.audit.models import AuditEvent
+from trustcentre.jobs.models import JobStatus
+from trustcentre.jobs.tasks import requeue_stalled_jobs
+from trustcentre.notifications.models import OutboxMessage
+
+pytestmark = [pytest.mark.reliability, pytest.mark.django_db(transaction=True)]
+
+LEADS = 2_500  # with profiles, events and organisations: about 20,000 rows
+HEARTBEAT_TIMEOUT = 10
+OUTAGE_SECONDS = 5
+DATABASE = "drill"
+MODELS = {
+    "leads": Lead,
+    "visitor_profiles": VisitorProfile,
+    "journey_insights": JourneyEvent,
+    "organisation_profiles": OrganisationProfile,
+}
+
+
+def counts(tenant_id) -> dict[str, int]:
+    return {
+        name: model.objects.filter(tenant_id=tenant_id).count() for name, model in MODELS.items()
+    }
+
+
+@pytest.fixture
+def drill_database(postgres_cluster, transactional_db):
+    """The test database copied into the drill's own cluster; this process works there."""
+    postgres_cluster.copy_database_from(connection.settings_dict, DATABASE)
+    with django_database(postgres_cluster, DATABASE):
+        yield postgres_cluster
+
+
+@pytest.fixture
+def worker_env(worker_env, drill_database):
+    # The worker uses the drill's cluster; a job without heartbeat for 10 s counts as abandoned,
+    # and small batches make the erasure last long enough to be interrupted.
+    return {
+        **worker_env,
+        "DATABASE_URL": drill_database.url(DATABASE),
+        "CELERY_VISIBILITY_TIMEOUT": "30",
+        "JOB_HEARTBEAT_TIMEOUT": str(HEARTBEAT_TIMEOUT),
+        "END_OF_CONTRACT_DELETION_BATCH_ROWS": "100",
+    }
+
+
+@pytest.fixture
+def empty_queues(broker_delivery):
+    with broker_delivery.connection_for_write() as broker:
+        for queue in ("default", "notifications", "exports"):
+            broker.default_channel.queue_purge(queue)
+
+
+@pytest.fixture
+def tenants(drill_database, settings):
+    settings.JOB_HEARTBEAT_TIMEOUT = HEARTBEAT_TIMEOUT  # the sweep runs in this process
+    leaving = make_organisation("drill-leaving")
+    leaving.contract_end = timezone.now().date() - datetime.timedelta(days=100)
+    leaving.save()
+    admin = make_user("admin@drill-leaving.test", full_name="Lea Leaving")
+    Membership.objects.create(user=admin, organisation=leaving, role=Membership.Role.ADMIN)
+    staying = make_organisation("drill-staying")
+    generate_sample_data(tenant_id=leaving.tenant_id, leads=LEADS, seed=8, site="www.leaving.ex")
+    generate_sample_data(tenant_id=staying.tenant_id, leads=300, seed=9, site="www.staying.ex")
+    return leaving, staying, counts(leaving.tenant_id), counts(staying.tenant_id)
+
+
+def reload(job):
+    job.refresh_from_db()
+    return job
+
+
+def test_postgres_restarted_mid_erasure_completes_with_the_right_counts(
+    drill_database, tenants, empty_queues, start_worker, smtp_sink, settings
+):
+    leaving, staying, before, staying_before = tenants
+    worker = start_worker()
+    case = services.case_open_for_contract_end(organisation=leaving)
+    job = services.deletion_start(case=case, today=case.deletion_due_on)
+
+    def mid_erasure():
+        reload(job)
+        if job.status == JobStatus.FAILED:
+            pytest.fail(f"the erasure failed: {job.error}")
+        return 0.1 <= job.progress <= 0.6 and job.status == JobStatus.RUNNING
+
+    wait_for(mid_erasure, timeout=90, interval=0.02, message="the erasure to be 10-60 % done")
+
+    connection.close()
+    drill_database.stop(mode="fast")
+    stopped_at = time.monotonic()
+    time.sleep(OUTAGE_SECONDS)
+    drill_database.start()
+    wait_until_reachable()
+    print(f"PostgreSQL was down for {time.monotonic() - stopped_at:.1f} s")
+
+    reload(job)
+    print(f"after the restart: {job.status}, {job.progress:.2f}, deleted {job.deleted_counts}")
+    left = counts(leaving.tenant_id)
+    # Each batch's DELETE and its count committed together: nothing is lost from the tally.
+    for category, rows in before.items():
+        assert left[category] + job.deleted_counts.get(category, 0) == rows, category
+    assert 0 < sum(left.values()) < sum(before.values()), "the restart missed the erasure"
+
+    deadline = time.monotonic() + 90
+    while reload(job).status != JobStatus.COMPLETED:
+        if job.status == JobStatus.FAILED:
+            pytest.fail(f"the erasure failed after the restart: {job.error}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"the erasure did not complete within 90 s of the restart ({job.status})")
+        requeue_stalled_jobs()  # what beat does every two minutes
+        time.sleep(1)
+
+    assert counts(leaving.tenant_id) == dict.fromkeys(MODELS, 0)
+    assert counts(staying.tenant_id) == staying_before
+    assert job.expected_counts == before
+    assert job.deleted_counts == before
+    assert job.attempts <= 2
+
+    certificate = DeletionCertificate.objects.get(case=case)
+    assert DeletionJob.objects.filter(case=case).count() == 1
+    assert {c["id"]: c["rows_found"] for c in certificate.facts["categories"]} == before
+    assert {c["id"]: c["rows_deleted"] for c in certificate.facts["categories"]} == before
+    content = (Path(settings.PRIVATE_FILES_ROOT) / certificate.file_name).read_bytes()
+    assert hashlib.sha256(content).hexdigest() == certificate.sha256
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    for category, rows in before.items():
+        assert f"{rows} {rows}" in text.replace("\n", " "), category  # found, then deleted
+
+    case.refresh_from_db()
+    leaving.refresh_from_db()
+    assert case.status == "deleted"
+    assert leaving.kind == Organisation.Kind.FORMER_CUSTOMER
+    completed = AuditEvent.objects.filter(
+        action="end_of_contract.deletion_completed", object_id=str(job.public_id)
+    )
+    assert completed.count() == 1
+    assert not AuditEvent.objects.filter(action="end_of_contract.deletion_failed").exists()
+    (email,) = OutboxMessage.objects.filter(cause=f"eoc-deleted:{case.public_id}")
+    wait_for(
+        lambda: email.message_id in smtp_sink.message_ids(),
+        timeout=60,
+        message="the 'data erased' email",
+    )
+    time.sleep(1)
+    assert smtp_sink.message_ids().count(email.message_id) == 1
+    assert worker.process.poll() is None, "the worker died with the database"
