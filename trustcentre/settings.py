@@ -558,9 +558,11 @@ SSO_BASE_RESET_PASSWORD_FORM = _forms_before_sso.get(
 SSO_BASE_RESET_PASSWORD_KEY_FORM = _forms_before_sso.get(
     "reset_password_from_key", "allauth.account.forms.ResetPasswordKeyForm"
 )
+SSO_BASE_SIGNUP_FORM = _forms_before_sso.get("signup", "allauth.account.forms.SignupForm")
 ACCOUNT_FORMS = {
     **_forms_before_sso,
     "login": "trustcentre.sso.forms.LoginForm",
     "reset_password": "trustcentre.sso.forms.ResetPasswordForm",
     "reset_password_from_key": "trustcentre.sso.forms.ResetPasswordKeyForm",
+    "signup": "trustcentre.sso.forms.SignupForm",
 }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from tests.security.dependency_audit import audit, read_ignores
+from tests.security.dependency_audit import audit, fill_from_latest_release, read_ignores
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,3 +59,31 @@ def test_a_vulnerability_fails_the_audit_unless_its_reason_is_written():
         "django==5.2.19: PYSEC-1 (fixed in 5.2.20): only the admin's X, which is off"
     ]
     assert skipped == ["isal==1.9.1"]
+
+
+def test_a_package_at_its_latest_release_is_audited_from_the_project_page():
+    # PyPI's per-version pages cannot be read here; the project page's vulnerabilities are those
+    # of the latest release, so they apply only to a package locked at that release.
+    report = {
+        "dependencies": [
+            {"name": "nh3", "skip_reason": "404"},
+            {"name": "django", "skip_reason": "404"},
+            {"name": "segno", "skip_reason": "404"},
+        ]
+    }
+    pages = {
+        "nh3": {
+            "info": {"version": "0.3.8"},
+            "vulnerabilities": [
+                {"id": "GHSA-x", "aliases": ["CVE-2"], "fixed_in": ["0.3.9"], "withdrawn": None},
+                {"id": "GHSA-old", "aliases": [], "fixed_in": [], "withdrawn": "2026-01-01"},
+            ],
+        },
+        "django": {"info": {"version": "6.1.3"}, "vulnerabilities": []},
+    }
+    pins = {"nh3": "0.3.8", "django": "5.2.19", "segno": "1.6.6"}
+    not_audited = fill_from_latest_release(report, pins, fetch=pages.get)
+    assert not_audited == ["django==5.2.19 (latest is 6.1.3)", "segno==1.6.6 (no answer)"]
+    found, accepted, skipped = audit(report, {})
+    assert found == ["nh3==0.3.8: GHSA-x (fixed in 0.3.9)"]
+    assert skipped == ["django", "segno"]

@@ -81,3 +81,16 @@ def test_other_domains_keep_passwords_and_reset(client, enforced, admin_b):
     response = client.post("/accounts/login/", {"login": admin_b.email, "password": PASSWORD})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(admin_b.pk)
+
+
+def test_signing_up_with_a_password_at_an_enforced_domain_is_refused(
+    client, enforced, django_user_model
+):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "newcomer@acme.test", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert response.status_code == 200
+    assert "Acme signs its people in with single sign-on" in response.content.decode()
+    assert not django_user_model.objects.filter(email="newcomer@acme.test").exists()

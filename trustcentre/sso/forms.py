@@ -16,6 +16,7 @@ from trustcentre.sso.services import identity_provider_for_email
 BaseLoginForm = import_string(settings.SSO_BASE_LOGIN_FORM)
 BaseResetPasswordForm = import_string(settings.SSO_BASE_RESET_PASSWORD_FORM)
 BaseResetPasswordKeyForm = import_string(settings.SSO_BASE_RESET_PASSWORD_KEY_FORM)
+BaseSignupForm = import_string(settings.SSO_BASE_SIGNUP_FORM)
 
 
 def _enforced_message(identity_provider) -> str:
@@ -84,6 +85,18 @@ class ResetPasswordKeyForm(BaseResetPasswordKeyForm):
         return super().clean()
 
 
+class SignupForm(BaseSignupForm):
+    """An account with a password at an enforced domain could never sign in: its people get
+    their account from the identity provider at their first sign-in instead."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        identity_provider = identity_provider_for_email(email) if email else None
+        if identity_provider is not None and identity_provider.enforce:
+            raise ValidationError(_enforced_message(identity_provider), code="sso_enforced")
+        return email
+
+
 class IdentityProviderForm(forms.Form):
     issuer = forms.URLField(
         label=_("Issuer URL"),
@@ -108,7 +121,7 @@ class IdentityProviderForm(forms.Form):
         help_text=_("People with an address at these domains are sent to the identity provider."),
     )
     enforce = forms.BooleanField(
-        label=_("Enforce single sign-on: refuse password sign-in and password reset for them"),
+        label=_("Enforce single sign-on: refuse password sign-in, sign-up and reset for them"),
         label_suffix="",
         required=False,
     )
