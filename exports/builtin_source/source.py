@@ -18,6 +18,7 @@ import datetime
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
 import psycopg
 from django.db import connections, router, transaction
@@ -136,10 +137,11 @@ class BuiltinSource(DataSource):
         continues. See the module docstring for the order.
 
         On PostgreSQL one statement per batch deletes the matching rows of a range of heap
-        blocks, the ranges planned once per process in physical order (see
-        _plan_block_ranges): close to one plain DELETE, where finding each batch's keys again
-        from the first key would wade through every entry deleted so far, and deleting in key
-        order would jump from page to page. Elsewhere: the keys first, then a DELETE by key."""
+        blocks, the ranges planned in physical order (see _plan_block_ranges) and kept for the
+        next batches while every batch since the plan has committed: close to one plain
+        DELETE, where finding each batch's keys again from the first key would wade through
+        every entry deleted so far, and deleting in key order would jump from page to page.
+        Elsewhere: the keys first, then a DELETE by key."""
         model, _category = self._category(category_id)
         connection = connections[router.db_for_write(model)]
         if connection.vendor == "postgresql":
@@ -164,9 +166,14 @@ class BuiltinSource(DataSource):
         return deleted
 
     # Each (database, table, filter) erasure under way in this process: the block ranges
-    # still to delete, planned once, with the rows the plan found and the rows deleted since.
-    # Only a plan: a process without one (a new worker after a crash) plans again from what
-    # is left.
+    # still to delete, with the rows the plan found and the rows deleted since. Only a plan:
+    # a process without one (a new worker after a crash) plans again from what is left. The
+    # plan moves on as each batch deletes, before the caller commits, so it is trusted only
+    # once that batch's transaction has committed ("settled", set by on_commit). A batch
+    # whose transaction rolled back (the database restarted before the COMMIT, the worker
+    # surviving) leaves its plan unsettled, and the next batch plans again from the database:
+    # the plan would count the rolled-back rows as gone. Batches that share one transaction
+    # (a caller's atomic around them) plan each time, which sees their own deletions.
     _deletion_plans: dict = {}
     _DELETION_RANGES_PER_BATCH = 4
 
@@ -178,12 +185,17 @@ class BuiltinSource(DataSource):
             return 0
         plan_key = (connection.alias, model._meta.db_table, repr(row_filter), batch_size)
         plan = self._deletion_plans.get(plan_key)
-        if plan is None:
+        if plan is None or not plan["settled"]:
             plan = self._deletion_plans[plan_key] = self._plan_block_ranges(
                 rows, connection, batch_size
             )
         deleted = 0
         with transaction.atomic(using=connection.alias):
+            # Unsettled until this batch commits: if it rolls back, the callback goes with it.
+            plan["settled"] = False
+            transaction.on_commit(
+                partial(plan.__setitem__, "settled", True), using=connection.alias
+            )
             # A full batch, range after range (usually one or two statements).
             while deleted < batch_size and plan["ranges"]:
                 first_block, end_block = plan["ranges"][0]
@@ -239,7 +251,7 @@ class BuiltinSource(DataSource):
         with connection.cursor() as cursor:
             cursor.execute(plan_sql, params)
             found, lowest, highest = cursor.fetchone()
-        plan = {"ranges": [], "found": found, "deleted": 0, "rows_per_range": 0}
+        plan = {"ranges": [], "found": found, "deleted": 0, "rows_per_range": 0, "settled": False}
         if not found:
             return plan
         first = int(lowest.strip("()").split(",")[0])

@@ -223,10 +223,10 @@ def _erase_category(job: DeletionJob, category_id: str, row_filter: RowFilter) -
 
 
 def _erase_leftovers(job: DeletionJob, row_filter: RowFilter, *, rounds: int = 3) -> None:
-    """Count again before certifying, and erase what is still there. A source's "none left"
-    can be wrong: the built-in source plans its batches once per process, and a batch whose
-    transaction rolled back (the database restarted between its DELETE and the commit, the
-    worker surviving) leaves rows its plan counts as gone. A second erasure plans afresh."""
+    """Count again before certifying, and erase what is still there. A safety net: a source's
+    "none left" can be wrong (the PostgreSQL-restart drill found the built-in source's
+    per-process plan counting a rolled-back batch as gone; the source now plans again after
+    a rollback, but the certificate does not rest on any one source getting that right)."""
     for _round in range(rounds):
         left = {}
         for category_id in job.categories:
