@@ -69,11 +69,28 @@ def prospect_org(db):
     return make_organisation("initech", kind=Organisation.Kind.PROSPECT, domains=["initech.test"])
 
 
+def give_authenticator(user):
+    """The person's confirmed authenticator app (TOTP, 30-second steps), created if they have
+    none. Staff and customer admins cannot get past the sign-in without one
+    (settings.MFA_REQUIRED_FOR_CUSTOMER_ADMINS, on as in production)."""
+    return TOTPDevice.objects.filter(
+        user=user, confirmed=True
+    ).first() or TOTPDevice.objects.create(
+        user=user, name="Authenticator", confirmed=True, step=30, tolerance=1
+    )
+
+
+def make_admin(email, organisation, **extra):
+    """An admin of the organisation with an authenticator, as every customer admin has."""
+    user = make_user(email, **extra)
+    add_member(user, organisation, Membership.Role.ADMIN)
+    give_authenticator(user)
+    return user
+
+
 @pytest.fixture
 def admin_a(org_a):
-    user = make_user("admin@acme.test", full_name="Ada Admin")
-    add_member(user, org_a, Membership.Role.ADMIN)
-    return user
+    return make_admin("admin@acme.test", org_a, full_name="Ada Admin")
 
 
 @pytest.fixture
@@ -85,9 +102,7 @@ def member_a(org_a):
 
 @pytest.fixture
 def admin_b(org_b):
-    user = make_user("admin@globex.test", full_name="Bea Admin")
-    add_member(user, org_b, Membership.Role.ADMIN)
-    return user
+    return make_admin("admin@globex.test", org_b, full_name="Bea Admin")
 
 
 @pytest.fixture
@@ -106,8 +121,10 @@ def trust_admin_user(db):
 
 
 def sign_in_with_password(client, user):
-    """Signed in with the password moments ago, as allauth records a sign-in: operations that
-    need a fresh authentication (exports, deletions, signatures) go ahead."""
+    """Signed in with the password moments ago, as allauth records a sign-in: for people
+    without an authenticator, operations that need a fresh authentication (exports, deletions,
+    signatures) go ahead. Someone with one (staff, customer admins) has only done half of the
+    sign-in: see sign_in_with_password_and_code."""
     import time
 
     from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
@@ -121,15 +138,35 @@ def sign_in_with_password(client, user):
 
 
 def login_with_second_factor(client, user):
-    """Sign in and verify a confirmed TOTP device, as a staff member would."""
+    """Signed in with the second factor verified, as staff and customer admins are once past
+    the code form: django_otp.login records the device in the session (DEVICE_ID_SESSION_KEY).
+    The code was not entered moments ago: operations that need a fresh authentication ask
+    for one (see sign_in_with_password_and_code)."""
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    device = TOTPDevice.objects.filter(
-        user=user, confirmed=True
-    ).first() or TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
+    device = give_authenticator(user)
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def sign_in_with_password_and_code(client, user):
+    """Signed in with the password and then a code from the authenticator moments ago, as a
+    customer admin signs in (mfa.verify_second_factor): operations that need a fresh
+    authentication (exports, deletions, signatures) go ahead."""
+    import time
+
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from trustcentre.accounts.mfa import VERIFIED_AT_SESSION_KEY
+
+    device = give_authenticator(user)
+    sign_in_with_password(client, user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[VERIFIED_AT_SESSION_KEY] = time.time()
     session.save()
     return device
 

@@ -532,9 +532,9 @@ BREACHES_PAGE_SIZE = read_int("BREACHES_PAGE_SIZE", 25)
 # Login protection, sessions and deployment checks (issue 9).
 # Customer admins (of customers and former customers; prospects are the documented exception)
 # must set up and use a second factor before the portal and the API (SECURITY-TESTS row 4).
-# On unless turned off; the test suite's fixtures sign admins in with a password only, so it
-# is off under pytest except in the tests about it (tests/accounts/test_login_protection.py).
-MFA_REQUIRED_FOR_CUSTOMER_ADMINS = read_bool("MFA_REQUIRED_FOR_CUSTOMER_ADMINS", not TESTING)
+# On unless turned off, under pytest too: the test fixtures give customer admins an
+# authenticator and sign them in with it (tests/conftest.py).
+MFA_REQUIRED_FOR_CUSTOMER_ADMINS = read_bool("MFA_REQUIRED_FOR_CUSTOMER_ADMINS", True)
 
 # Single sign-on: OpenID Connect identity providers per organisation (issue 9).
 # Each organisation's IdP is an allauth SocialApp (provider "openid_connect") linked by

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import add_member, make_user
+from tests.conftest import add_member, login_with_second_factor, make_user
 from trustcentre.accounts.models import Invitation, Membership
 from trustcentre.audit.models import AuditEvent
 from trustcentre.notifications.models import OutboxMessage
@@ -33,7 +33,7 @@ def path_of(url: str) -> str:
 
 
 def test_invitation_end_to_end(client, org_a, admin_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = invite(client, org_a, "New.Person@Acme.test", role="admin")
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
@@ -54,7 +54,9 @@ def test_invitation_end_to_end(client, org_a, admin_a):
     assert invitation.expires_at - invitation.created_at == timedelta(days=7)
 
     invitee = make_user("new.person@acme.test", full_name="Nia New")
-    client.force_login(invitee)
+    # Someone who already uses an authenticator app: joining as an admin, they go on to the
+    # organisation's page (without one they would be asked to set one up first).
+    login_with_second_factor(client, invitee)
     shown = client.get(path_of(url))
     assert shown.status_code == 200
     assert shown["Referrer-Policy"] == "no-referrer"
@@ -91,7 +93,7 @@ def _invitation_token(client, org, email, role="member"):
 
 
 def test_expired_invitation_is_refused_with_its_date(client, org_a, admin_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     url = _invitation_token(client, org_a, "late@acme.test")
     Invitation.objects.update(expires_at=timezone.now() - timedelta(hours=1))
     client.force_login(make_user("late@acme.test"))
@@ -105,7 +107,7 @@ def test_expired_invitation_is_refused_with_its_date(client, org_a, admin_a):
 
 
 def test_the_wrong_account_cannot_accept(client, org_a, admin_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     url = _invitation_token(client, org_a, "intended@acme.test")
     intruder = make_user("intruder@example.test")
     client.force_login(intruder)
@@ -119,7 +121,7 @@ def test_the_wrong_account_cannot_accept(client, org_a, admin_a):
 def test_an_unconfirmed_address_cannot_accept(client, org_a, admin_a):
     from allauth.account.models import EmailAddress
 
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     url = _invitation_token(client, org_a, "unconfirmed@acme.test")
     user = make_user("unconfirmed@acme.test")
     EmailAddress.objects.filter(user=user).update(verified=False)
@@ -130,7 +132,7 @@ def test_an_unconfirmed_address_cannot_accept(client, org_a, admin_a):
 
 
 def test_anonymous_visitor_is_asked_to_sign_in(client, org_a, admin_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     url = _invitation_token(client, org_a, "someone@acme.test")
     client.logout()
     text = client.get(url).content.decode()
@@ -149,7 +151,7 @@ def test_unknown_token_is_not_found(client):
 
 
 def test_reinviting_withdraws_the_older_link(client, org_a, admin_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     first = _invitation_token(client, org_a, "twice@acme.test")
     second = _invitation_token(client, org_a, "twice@acme.test")
     assert first != second
@@ -163,7 +165,7 @@ def test_reinviting_withdraws_the_older_link(client, org_a, admin_a):
 
 
 def test_inviting_a_member_is_refused_clearly(client, org_a, admin_a, member_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = invite(client, org_a, "MEMBER@acme.test")
     assert response.status_code == 400
     assert "member@acme.test is already a member of Acme." in response.content.decode()
@@ -172,14 +174,14 @@ def test_inviting_a_member_is_refused_clearly(client, org_a, admin_a, member_a):
 
 
 def test_invalid_email_is_refused(client, org_a, admin_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = invite(client, org_a, "not an email")
     assert response.status_code == 400
     assert "Enter a valid email address." in response.content.decode()
 
 
 def test_admin_withdraws_an_invitation(client, org_a, admin_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     url = _invitation_token(client, org_a, "withdrawn@acme.test")
     invitation = Invitation.objects.get()
     response = client.post(
@@ -191,7 +193,7 @@ def test_admin_withdraws_an_invitation(client, org_a, admin_a):
 
 
 def test_accepting_after_joining_by_domain_keeps_one_membership(client, org_a, admin_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     url = _invitation_token(client, org_a, "both@acme.test", role="admin")
     user = make_user("both@acme.test")
     add_member(user, org_a)

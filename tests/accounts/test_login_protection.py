@@ -19,6 +19,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import PASSWORD, add_member, make_organisation, make_user
+from trustcentre.accounts.api_keys import api_key_create
 from trustcentre.accounts.models import BackupCodeDevice, Membership, Organisation
 from trustcentre.accounts.throttling import client_address
 from trustcentre.audit.models import AuditEvent
@@ -326,20 +327,28 @@ class TestPasswordPolicy:
 
 @pytest.fixture
 def admins_need_a_second_factor(settings):
-    settings.MFA_REQUIRED_FOR_CUSTOMER_ADMINS = True  # production's default (settings.py)
+    settings.MFA_REQUIRED_FOR_CUSTOMER_ADMINS = True  # the default (settings.py)
+
+
+@pytest.fixture
+def new_admin_a(admin_a):
+    """Acme's admin before setting up a second factor (say, just invited): admin_a without the
+    authenticator the shared fixture gives every customer admin."""
+    TOTPDevice.objects.filter(user=admin_a).delete()
+    return admin_a
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("admins_need_a_second_factor")
 class TestCustomerAdminsNeedASecondFactor:
-    def test_sign_in_sends_an_admin_without_one_to_set_it_up(self, client, admin_a):
-        response = sign_in(client, admin_a.email)
+    def test_sign_in_sends_an_admin_without_one_to_set_it_up(self, client, new_admin_a):
+        response = sign_in(client, new_admin_a.email)
         assert response["Location"] == "/accounts/2fa/setup/?next=%2Fafter-login%2F"
         page = client.get(response["Location"]).content.decode()
         assert "Scan the QR code" in page or "authenticator" in page
 
-    def test_the_portal_and_the_api_wait_for_it(self, client, admin_a, org_a):
-        sign_in(client, admin_a.email)
+    def test_the_portal_and_the_api_wait_for_it(self, client, new_admin_a, org_a):
+        sign_in(client, new_admin_a.email)
         assert client.get("/portal/")["Location"] == "/accounts/2fa/setup/?next=%2Fportal%2F"
         assert client.get(f"/portal/organisations/{org_a.slug}/")["Location"].startswith(SETUP)
         api = client.get("/api/v1/exports/")
@@ -349,18 +358,18 @@ class TestCustomerAdminsNeedASecondFactor:
         assert client.get("/").status_code == 200
         assert client.post("/accounts/logout/").status_code == 302
 
-    def test_once_set_up_and_verified_the_portal_opens(self, client, admin_a):
-        sign_in(client, admin_a.email)
+    def test_once_set_up_and_verified_the_portal_opens(self, client, new_admin_a):
+        sign_in(client, new_admin_a.email)
         client.get(SETUP)
-        device = TOTPDevice.objects.get(user=admin_a, confirmed=False)
+        device = TOTPDevice.objects.get(user=new_admin_a, confirmed=False)
         response = client.post(SETUP, {"name": "Phone", "code": current_code(device)})
         assert response.status_code == 200  # the backup codes, shown once
         assert client.get("/portal/").status_code == 200
 
-    def test_an_admin_cannot_remove_their_last_authenticator(self, client, admin_a):
-        sign_in(client, admin_a.email)
+    def test_an_admin_cannot_remove_their_last_authenticator(self, client, new_admin_a):
+        sign_in(client, new_admin_a.email)
         client.get(SETUP)
-        device = TOTPDevice.objects.get(user=admin_a, confirmed=False)
+        device = TOTPDevice.objects.get(user=new_admin_a, confirmed=False)
         client.post(SETUP, {"name": "Phone", "code": current_code(device)})
         response = client.post("/accounts/2fa/devices/remove/", {"device": device.pk}, follow=True)
         assert "Organisation admins must keep at least one authenticator" in (
@@ -377,8 +386,15 @@ class TestCustomerAdminsNeedASecondFactor:
             assert sign_in(client, user.email)["Location"] == "/after-login/"
             assert client.get("/portal/").status_code == 200
 
-    def test_former_customers_admins_still_need_it(self, client, admin_a, org_a):
+    def test_api_keys_are_not_asked_for_it(self, client, new_admin_a, org_a):
+        # The gate looks at signed-in people: a key answers for the organisation, not for the
+        # admin who made it, even one who has no second factor yet.
+        _key, secret = api_key_create(organisation=org_a, name="CRM sync", created_by=new_admin_a)
+        response = client.get("/api/v1/organisation/", HTTP_AUTHORIZATION=f"Bearer {secret}")
+        assert response.status_code == 200 and response.json()["slug"] == org_a.slug
+
+    def test_former_customers_admins_still_need_it(self, client, new_admin_a, org_a):
         org_a.kind = Organisation.Kind.FORMER_CUSTOMER
         org_a.save(update_fields=["kind"])
-        sign_in(client, admin_a.email)
+        sign_in(client, new_admin_a.email)
         assert client.get("/portal/")["Location"].startswith(SETUP)

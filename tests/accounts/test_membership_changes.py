@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import add_member, make_user
+from tests.conftest import add_member, login_with_second_factor, make_user
 from trustcentre.accounts import services
 from trustcentre.accounts.models import Membership
 from trustcentre.audit.models import AuditEvent
@@ -21,7 +21,7 @@ def role_url(org, user):
 
 
 def test_remove_asks_first_then_removes_on_post(client, org_a, admin_a, member_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     confirm = client.get(remove_url(org_a, member_a))
     assert confirm.status_code == 200
     assert "Remove member@acme.test from Acme?" in confirm.content.decode()
@@ -38,7 +38,7 @@ def test_remove_asks_first_then_removes_on_post(client, org_a, admin_a, member_a
 
 
 def test_the_last_admin_cannot_be_removed(client, org_a, admin_a, member_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = client.post(remove_url(org_a, admin_a), follow=True)
     assert (
         "Acme must keep at least one admin. Make someone else an admin first."
@@ -49,14 +49,14 @@ def test_the_last_admin_cannot_be_removed(client, org_a, admin_a, member_a):
 
 
 def test_the_last_admin_cannot_step_down(client, org_a, admin_a, member_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = client.post(role_url(org_a, admin_a), {"role": "member"}, follow=True)
     assert "must keep at least one admin" in response.content.decode()
     assert Membership.objects.get(user=admin_a).role == Membership.Role.ADMIN
 
 
 def test_an_admin_can_leave_once_another_admin_exists(client, org_a, admin_a, member_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     client.post(role_url(org_a, member_a), {"role": "admin"})
     assert Membership.objects.get(user=member_a).role == Membership.Role.ADMIN
     response = client.post(remove_url(org_a, admin_a))
@@ -67,7 +67,7 @@ def test_an_admin_can_leave_once_another_admin_exists(client, org_a, admin_a, me
 
 
 def test_role_change_is_audited_and_the_person_told(client, org_a, admin_a, member_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = client.post(role_url(org_a, member_a), {"role": "admin"}, follow=True)
     assert "member@acme.test is now admin." in response.content.decode()
     event = AuditEvent.objects.get(action="membership.role_changed")
@@ -78,7 +78,7 @@ def test_role_change_is_audited_and_the_person_told(client, org_a, admin_a, memb
 
 
 def test_an_unknown_role_is_refused(client, org_a, admin_a, member_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = client.post(role_url(org_a, member_a), {"role": "owner"}, follow=True)
     assert "Choose a role from the list." in response.content.decode()
     assert Membership.objects.get(user=member_a).role == Membership.Role.MEMBER

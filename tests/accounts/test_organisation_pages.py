@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import add_member, make_user
+from tests.conftest import add_member, login_with_second_factor, make_user
 from trustcentre.accounts.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_member_sees_the_members_but_no_admin_controls(client, org_a, admin_a, m
 
 
 def test_admin_sees_invite_form_and_member_actions(client, org_a, admin_a, member_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     text = client.get(page(org_a)).content.decode()
     assert "Invite someone" in text
     assert "Change role" in text
@@ -44,14 +44,14 @@ def test_another_organisations_page_is_not_found(client, org_a, org_b, member_a,
     client.force_login(member_a)
     assert client.get(page(org_b)).status_code == 404
     # An admin of B fares no better on A.
-    client.force_login(admin_b)
+    login_with_second_factor(client, admin_b)
     assert client.get(page(org_a)).status_code == 404
 
 
 def test_cannot_touch_another_organisations_members(client, org_a, org_b, admin_a, admin_b):
     victim = make_user("victim@globex.test")
     add_member(victim, org_b)
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     urls = [
         reverse("accounts:membership_remove", args=[org_b.slug, victim.public_id]),
         reverse("accounts:membership_change_role", args=[org_b.slug, victim.public_id]),
@@ -108,7 +108,7 @@ def test_staff_use_the_staff_pages_not_the_portal_page(client, org_a, legal_user
 
 
 def test_member_list_filters_by_role_and_search(client, org_a, admin_a, member_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     # The signed-in person's address is also in the header, so look at the table's cells.
     text = client.get(page(org_a), {"role": "admin"}).content.decode()
     assert "<td>admin@acme.test</td>" in text and "<td>member@acme.test</td>" not in text
@@ -121,7 +121,7 @@ def test_member_list_filters_by_role_and_search(client, org_a, admin_a, member_a
 def test_member_list_is_paginated(client, org_a, admin_a):
     for n in range(55):
         add_member(make_user(f"person{n:02}@acme.test", full_name=f"Person {n:02}"), org_a)
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     first = client.get(page(org_a)).content.decode()
     assert "Page 1 of 2" in first
     second = client.get(page(org_a), {"page": 2}).content.decode()

@@ -22,7 +22,7 @@ def test_anonymous_is_sent_to_sign_in(client, org_a):
 
 
 def test_customers_get_403(client, admin_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     assert client.get(list_url()).status_code == 403
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.api.conftest import bearer
+from tests.conftest import login_with_second_factor
 from trustcentre.accounts.api_keys import api_key_create
 from trustcentre.accounts.models import ApiKey
 from trustcentre.audit.models import AuditEvent
@@ -26,7 +27,7 @@ def test_the_url_is_the_documented_one():
 
 def test_an_admin_sees_the_keys_without_their_secrets(client, admin_a, key_a):
     api_key, plaintext = key_a
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = client.get(list_url())
     assert response.status_code == 200
     page = response.content.decode()
@@ -37,7 +38,7 @@ def test_an_admin_sees_the_keys_without_their_secrets(client, admin_a, key_a):
 
 
 def test_creating_a_key_shows_it_once(client, admin_a, org_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = client.post(list_url(), {"name": "Data warehouse"})
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -58,7 +59,7 @@ def test_creating_a_key_shows_it_once(client, admin_a, org_a):
 
 
 def test_a_key_needs_a_name(client, admin_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = client.post(list_url(), {"name": ""})
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
@@ -67,7 +68,7 @@ def test_a_key_needs_a_name(client, admin_a):
 
 def test_revoking_asks_first_then_the_key_stops_working(client, admin_a, key_a):
     api_key, plaintext = key_a
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
 
     confirm = client.get(revoke_url(api_key))
     assert confirm.status_code == 200
@@ -102,7 +103,7 @@ def test_a_member_is_refused(client, member_a, key_a):
 def test_another_organisation_gets_404(client, admin_b, org_a, key_a, key_b):
     api_key_a, _ = key_a
     api_key_b, _ = key_b
-    client.force_login(admin_b)
+    login_with_second_factor(client, admin_b)
     assert client.get(list_url("acme")).status_code == 404
     assert client.post(list_url("acme"), {"name": "Sneaky"}).status_code == 404
     assert client.post(revoke_url(api_key_a, slug="acme")).status_code == 404
@@ -131,7 +132,7 @@ def test_an_admin_of_two_organisations_sees_each_ones_keys(client, admin_a, org_
 
     add_member(admin_a, org_b, Membership.Role.ADMIN)
     api_key_create(organisation=org_b, name="Globex only", created_by=admin_a)
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     assert "Globex only" not in client.get(list_url("acme")).content.decode()
     assert "Globex only" in client.get(list_url("globex")).content.decode()
 
@@ -141,7 +142,7 @@ def test_organisation_page_links_admins_but_not_members_to_the_api_keys(
     client, admin_a, member_a, org_a
 ):
     keys_url = reverse("api_keys:list", args=[org_a.slug])
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     assert keys_url in client.get(f"/portal/organisations/{org_a.slug}/").content.decode()
     client.force_login(member_a)
     assert keys_url not in client.get(f"/portal/organisations/{org_a.slug}/").content.decode()

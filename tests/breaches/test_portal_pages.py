@@ -7,6 +7,7 @@ from django.urls import reverse
 from dpa.breaches import services
 from dpa.breaches.models import Notification
 from tests.breaches.conftest import incident_values
+from tests.conftest import login_with_second_factor
 from trustcentre.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_a_member_acknowledges_with_the_button(client, member_a, notification):
 
 
 def test_another_organisation_gets_404_and_is_audited(client, admin_b, notification):
-    client.force_login(admin_b)
+    login_with_second_factor(client, admin_b)
     detail = reverse("breaches_portal:notice_detail", args=[notification.public_id])
     acknowledge = reverse("breaches_portal:acknowledge", args=[notification.public_id])
     assert client.get(detail).status_code == 404
@@ -78,7 +79,7 @@ def test_list_filters_and_shows_only_own_notices(
     services.notification_acknowledge(
         notification=Notification.objects.get(incident=second), user=admin_a
     )
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     url = reverse("breaches_portal:notice_list")
     text = client.get(url).content.decode()
     assert "Leaked support export" in text and "Second for acme" in text

@@ -191,10 +191,10 @@ def test_others_cannot_open_the_staff_pages(client, request, who, incident):
     assert AuditEvent.objects.filter(action="authz.denied", actor=user).count() == 3
 
 
-def test_a_customer_without_second_factor_is_refused_too(client, admin_a):
-    client.force_login(admin_a)
+def test_a_customer_without_second_factor_is_refused_too(client, member_a):
+    client.force_login(member_a)
     assert client.get(reverse("breaches_staff:incident_list")).status_code == 403
-    assert AuditEvent.objects.filter(action="authz.denied", actor=admin_a).exists()
+    assert AuditEvent.objects.filter(action="authz.denied", actor=member_a).exists()
 
 
 def test_anonymous_is_sent_to_sign_in(client):

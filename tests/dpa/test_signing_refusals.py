@@ -8,10 +8,11 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from dpa.models import Agreement
-from tests.conftest import login_with_second_factor, sign_in_with_password
+from tests.conftest import add_member, login_with_second_factor, make_user, sign_in_with_password
 from tests.dpa.conftest import current_code
 from tests.dpa.test_executed_pdf import PARTIES, sign_through_the_page
 from trustcentre.accounts.mfa import VERIFIED_AT_SESSION_KEY
+from trustcentre.accounts.models import Membership
 from trustcentre.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +70,13 @@ def test_a_tampered_form_naming_another_organisation_is_refused(
     assert event.organisation == org_a
 
 
-def test_an_admin_without_a_second_factor_is_sent_to_enrol(client, org_a, admin_a, version):
-    sign_in_with_password(client, admin_a)
+def test_an_admin_without_a_second_factor_is_sent_to_enrol(client, org_a, version, settings):
+    # Where customer admins are not made to set up a second factor before the portal (the
+    # setting off), signing the DPA still needs one.
+    settings.MFA_REQUIRED_FOR_CUSTOMER_ADMINS = False
+    admin = make_user("new.admin@acme.test")
+    add_member(admin, org_a, Membership.Role.ADMIN)
+    sign_in_with_password(client, admin)
     page = client.get(reverse("dpa_portal:sign", kwargs={"slug": org_a.slug}))
     assert page.status_code == 302
     assert page["Location"].startswith(reverse("mfa:setup"))

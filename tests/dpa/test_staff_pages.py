@@ -15,7 +15,7 @@ from dpa.models import Agreement, Reminder
 from exports.end_of_contract.models import EndOfContractCase
 from exports.end_of_contract.services import cases_open_for_ended_contracts
 from subprocessors.terms import objection_window_for
-from tests.conftest import make_organisation
+from tests.conftest import login_with_second_factor, make_organisation
 from tests.dpa.factories import give_dpa, make_version
 from tests.dpa.test_executed_pdf import sign_through_the_page
 from trustcentre.notifications.models import OutboxMessage
@@ -153,7 +153,7 @@ def test_a_negotiated_agreement_is_never_countersigned_and_its_page_still_shows(
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.AWAITING_COUNTERSIGNATURE
     assert not agreement.executed_sha256
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     page = client.get(reverse("dpa_portal:organisation", args=[org_a.slug]))
     assert page.status_code == 200
     assert "Acme Corporation Ltd" in page.content.decode()

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from dpa.models import Agreement
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, give_authenticator
 from tests.dpa.factories import make_controls, make_subprocessors, make_version
 from tests.e2e.conftest import TIMEOUT_MS, sign_in
 
@@ -45,7 +45,7 @@ def test_admin_signs_with_a_totp_code_legal_countersigns_admin_downloads(
     make_controls(3)
     list_version = make_subprocessors(3)
     make_version()
-    admin_device, legal_device = _device(admin_a), _device(legal_user)
+    admin_device, legal_device = give_authenticator(admin_a), _device(legal_user)
     main = page.locator("main")
 
     # The admin signs in with their second factor and opens the DPA.

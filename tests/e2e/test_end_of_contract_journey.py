@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from exports.end_of_contract import services
 from exports.end_of_contract.models import EndOfContractCase
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in_with_code
 
 pytestmark = [pytest.mark.e2e]
 
@@ -25,7 +25,7 @@ def test_customer_admin_chooses_return_then_deletion_and_sees_the_timeline(
     case = services.case_open_for_contract_end(organisation=org_a, today=today)
     main = page.locator("main")
 
-    sign_in(page, admin_a.email, PASSWORD)
+    sign_in_with_code(page, admin_a, PASSWORD)
     expect(page).to_have_url(re.compile(r"/portal/$"))
     page.goto("/portal/leaving/")
     expect(main.get_by_role("heading", name="End of contract: Acme")).to_be_visible()

@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 from exports.builtin_source.sample_data import generate_sample_data
 from exports.models import ExportJob
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in_with_code
 from tests.reliability.conftest import wait_for
 from trustcentre.jobs.models import JobStatus
 
@@ -52,7 +52,7 @@ def test_customer_admin_exports_csv_and_downloads_the_zip(
     page, admin_a, acme_data, start_worker, broker_delivery, smtp_sink, tmp_path
 ):
     main = page.locator("main")
-    sign_in(page, admin_a.email, PASSWORD)
+    sign_in_with_code(page, admin_a, PASSWORD)
     expect(page).to_have_url(re.compile(r"/portal/$"))
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Exports").click()

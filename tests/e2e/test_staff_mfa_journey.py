@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import sign_in, sign_out
+from tests.e2e.conftest import sign_in, sign_in_with_code, sign_out
 from trustcentre.accounts.models import Invitation
 
 pytestmark = pytest.mark.e2e
@@ -115,7 +115,7 @@ def test_legal_staff_enrols_an_authenticator_then_needs_a_code_at_every_sign_in(
 
 def test_customer_admin_invites_a_colleague(page, admin_a, member_a):
     main = page.locator("main")
-    sign_in(page, admin_a.email, PASSWORD)
+    sign_in_with_code(page, admin_a, PASSWORD)
     expect(page).to_have_url(re.compile(r"/portal/$"))
 
     page.goto("/portal/organisations/acme/")

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from subprocessors import services
 from subprocessors.models import ChangeNotice, Objection, SubProcessor, Subscription
 from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import sign_in, sign_out
+from tests.e2e.conftest import sign_in, sign_in_with_code, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -133,7 +133,7 @@ def test_subscribe_announce_unsubscribe_object_resolve(page, setting_up, admin_a
     assert "Objection deadline for Acme" in admin_mail.body
 
     # The customer admin objects in the portal.
-    sign_in(page, admin_a.email, PASSWORD)
+    sign_in_with_code(page, admin_a, PASSWORD)
     page.goto("/portal/subprocessors/")
     expect(page).to_have_url(re.compile(r"/portal/subprocessors/acme/$"))
     main.get_by_role("link", name="Add: Warehouse for analytics reports").click()

@@ -12,9 +12,10 @@ from exports.end_of_contract.models import CaseStatus, EndOfContractCase
 from tests.conftest import (
     PASSWORD,
     add_member,
+    login_with_second_factor,
     make_organisation,
     make_user,
-    sign_in_with_password,
+    sign_in_with_password_and_code,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def test_the_urls_exist():
 
 
 def test_admin_sees_the_timeline_and_chooses(client, admin_a, open_case):
-    client.login(email=admin_a.email, password=PASSWORD)
+    login_with_second_factor(client, admin_a)
     page = client.get("/portal/leaving/")
     assert page.status_code == 200
     text = page.content.decode()
@@ -55,7 +56,7 @@ def test_admin_sees_the_timeline_and_chooses(client, admin_a, open_case):
 
 
 def test_bad_periods_show_errors_and_change_nothing(client, admin_a, open_case):
-    client.login(email=admin_a.email, password=PASSWORD)
+    login_with_second_factor(client, admin_a)
     response = client.post(
         "/portal/leaving/acme/choose/",
         {"choice": "return_then_delete", "transition_days": "45", "retrieval_days": "20"},
@@ -84,7 +85,7 @@ def test_a_member_sees_the_page_read_only_and_cannot_choose(client, member_a, op
 
 
 def test_another_organisations_case_is_a_404(client, admin_b, open_case):
-    client.login(email=admin_b.email, password=PASSWORD)
+    login_with_second_factor(client, admin_b)
     assert client.get("/portal/leaving/acme/").status_code == 404
     response = client.post(
         "/portal/leaving/acme/choose/",
@@ -97,7 +98,7 @@ def test_another_organisations_case_is_a_404(client, admin_b, open_case):
 
 
 def test_admin_asks_to_switch(client, org_a, admin_a):
-    client.login(email=admin_a.email, password=PASSWORD)
+    login_with_second_factor(client, admin_a)
     page = client.get("/portal/leaving/").content.decode()
     assert "Ask to switch" in page
     too_late = timezone.now().date() + datetime.timedelta(days=70)
@@ -131,7 +132,7 @@ def test_admin_asks_to_switch(client, org_a, admin_a):
 def test_early_erasure_needs_the_written_confirmation_page(
     client, admin_a, open_case, customer_data
 ):
-    client.login(email=admin_a.email, password=PASSWORD)
+    login_with_second_factor(client, admin_a)
     # Signed in without a recent proof of identity: deleting data asks for it first.
     response = client.post(
         "/portal/leaving/acme/confirm-deletion/",
@@ -140,7 +141,7 @@ def test_early_erasure_needs_the_written_confirmation_page(
     assert response.status_code != 200 and not open_case.deletion_jobs.exists()
     open_case.refresh_from_db()
     assert open_case.early_deletion_confirmed_at is None
-    sign_in_with_password(client, admin_a)
+    sign_in_with_password_and_code(client, admin_a)
     page = client.get("/portal/leaving/acme/confirm-deletion/")
     assert page.status_code == 200 and "Erase the data now" in page.content.decode()
     open_case.refresh_from_db()
@@ -175,7 +176,7 @@ def test_anonymous_is_sent_to_sign_in(client):
 
 def test_user_of_two_customers_picks_one(client, org_a, org_b, admin_a):
     add_member(admin_a, org_b)
-    client.login(email=admin_a.email, password=PASSWORD)
+    login_with_second_factor(client, admin_a)
     page = client.get("/portal/leaving/").content.decode()
     assert "/portal/leaving/acme/" in page and "/portal/leaving/globex/" in page
     assert make_organisation  # the shared factory, used by other tests

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from exports.end_of_contract import services
 from exports.end_of_contract.models import CaseStatus, EndOfContractCase, LegalHold
-from tests.conftest import PASSWORD, login_with_second_factor, make_organisation
+from tests.conftest import login_with_second_factor, make_organisation
 from trustcentre.jobs.models import JobStatus
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def open_case_for(organisation, days_ago=1):
 
 
 def test_only_legal_reaches_the_cases(client, dpo_user, admin_a):
-    client.login(email=admin_a.email, password=PASSWORD)
+    login_with_second_factor(client, admin_a)
     assert client.get("/staff/end-of-contract/").status_code == 403
     client.logout()
     login_with_second_factor(client, dpo_user)
@@ -133,7 +133,7 @@ def test_erasure_certificate_and_countersignature(
     assert "legal@provider.test" in staff_client.get(url).content.decode()
     # The customer's admin (now of a former customer) downloads it too.
     client.logout()
-    client.login(email=admin_a.email, password=PASSWORD)
+    login_with_second_factor(client, admin_a)
     portal = client.get("/portal/leaving/").content.decode()
     assert "Download the deletion certificate" in portal and "Countersigned by legal" in portal
     assert client.get(f"/portal/leaving/certificate/{case.public_id}/").status_code == 200

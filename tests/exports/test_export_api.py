@@ -12,6 +12,7 @@ from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 
 from exports.models import ExportJob
+from tests.conftest import login_with_second_factor
 from trustcentre.accounts.api_keys import api_key_create
 from trustcentre.accounts.models import Organisation
 from trustcentre.audit.models import AuditEvent
@@ -178,7 +179,7 @@ def test_without_a_key_nothing_happens(client, admin_a):
         401,
     )
     # A signed-in browser session is not an API key.
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     problem(
         client.post(
             URL, {"categories": ["leads"], "format": "csv"}, content_type="application/json"

@@ -105,11 +105,11 @@ def test_referral_page_for_the_customer_admin_only(
     rr = file_request()
     referral = Referral.objects.get(request=rr)
     url = reverse("rights_requests_portal:referral", kwargs={"public_id": referral.public_id})
-    client.force_login(admin_b)
+    login_with_second_factor(client, admin_b)
     assert client.get(url).status_code == 404
     client.force_login(member_a)
     assert client.get(url).status_code == 404
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     assert rr.reference in client.get(url).content.decode()
     client.post(url, {"instruction": "handle_for_us"})
     referral.refresh_from_db()

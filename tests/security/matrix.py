@@ -8,7 +8,11 @@ from urllib.parse import urlsplit
 from django.apps import apps
 from django.test import Client
 
-from tests.conftest import login_with_second_factor, sign_in_with_password
+from tests.conftest import (
+    login_with_second_factor,
+    sign_in_with_password,
+    sign_in_with_password_and_code,
+)
 
 ACTORS = (
     "anonymous",
@@ -22,6 +26,7 @@ ACTORS = (
     "staff_no_2fa",
 )
 STAFF = ("legal", "dpo", "trust_admin")
+CUSTOMER_ADMINS = ("admin_a", "admin_b")
 
 
 def clients_for(world) -> dict[str, Client]:
@@ -31,6 +36,9 @@ def clients_for(world) -> dict[str, Client]:
         user = world.users[actor]
         if actor in STAFF:
             login_with_second_factor(client, user)
+        elif actor in CUSTOMER_ADMINS:
+            # Password and authenticator code moments ago, as customer admins sign in.
+            sign_in_with_password_and_code(client, user)
         elif user is not None:
             # Password sign-in moments ago: pages that need a fresh sign-in open too.
             sign_in_with_password(client, user)

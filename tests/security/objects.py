@@ -15,8 +15,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import add_member, make_organisation, make_user
-from trustcentre.accounts.models import Invitation, Membership, Organisation
+from tests.conftest import add_member, make_admin, make_organisation, make_user
+from trustcentre.accounts.models import Invitation, Organisation
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NOW = timezone.now
@@ -45,12 +45,10 @@ def build_world() -> World:
     prospect_org = make_organisation(
         "initech", kind=Organisation.Kind.PROSPECT, domains=["initech.test"]
     )
-    admin_a = make_user("admin@acme.test", full_name="Ada Admin")
-    add_member(admin_a, org_a, Membership.Role.ADMIN)
+    admin_a = make_admin("admin@acme.test", org_a, full_name="Ada Admin")
     member_a = make_user("member@acme.test", full_name="Max Member")
     add_member(member_a, org_a)
-    admin_b = make_user("admin@globex.test", full_name="Bea Admin")
-    add_member(admin_b, org_b, Membership.Role.ADMIN)
+    admin_b = make_admin("admin@globex.test", org_b, full_name="Bea Admin")
     prospect = make_user("pat@initech.test", full_name="Pat Prospect")
     add_member(prospect, prospect_org)
     legal = make_user("legal@provider.test", roles=["legal"])

@@ -77,9 +77,10 @@ RULES = {
     "logout":               Rule("R   200 200 200 200 200 200 200 200"),
     "mfa:setup":            Rule("L   200 200 200 200 M   M   M   200",
                                  "L   -   -   -   -   M   M   M   -"),
-    "mfa:verify":           Rule("L   R   R   R   R   200 200 200 M",
+    # Customer admins, like staff, have an authenticator (MFA_REQUIRED_FOR_CUSTOMER_ADMINS).
+    "mfa:verify":           Rule("L   R   R   200 200 200 200 200 M",
                                  "L   -   -   -   -   -   -   -   M"),
-    "mfa:backup_codes":     Rule("L   M   M   M   M   200 200 200 M"),
+    "mfa:backup_codes":     Rule("L   M   M   200 200 200 200 200 M"),
     "mfa:remove_device":    Rule("405 405 405 405 405 405 405 405 405",
                                  "L   -   -   -   -   -   -   -   -"),
     "login_code":           Rule("L   R   R   R   R   R   R   R   M"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from subprocessors import services, tasks
 from subprocessors.models import ChangeNotice, ListVersion, SubProcessor
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -114,7 +115,7 @@ def test_the_deadline_as_icalendar(client, announced, admin_a, org_a):
     deadline = announced.objection_deadline.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     assert f"DTSTART:{deadline}" in public
     assert all(len(line.encode()) <= 75 for line in public.split("\r\n"))
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     own = client.get(f"/subprocessors/changes/{announced.public_id}/deadline.ics").content.decode()
     assert "(Acme)" in own.replace("\r\n ", "")
 

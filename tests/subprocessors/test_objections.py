@@ -11,6 +11,7 @@ from django.utils import timezone
 from subprocessors import services
 from subprocessors.models import Objection
 from tests.api.conftest import bearer, is_problem
+from tests.conftest import login_with_second_factor
 from trustcentre.accounts.api_keys import api_key_create
 from trustcentre.audit.models import AuditEvent
 
@@ -22,7 +23,7 @@ def portal_path(notice, slug="acme"):
 
 
 def test_an_admin_objects_in_the_portal(client, announced, admin_a, org_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     page = client.get(portal_path(announced))
     assert page.status_code == 200 and b"Send the objection" in page.content
     response = client.post(portal_path(announced), {"grounds": "The US transfer lacks safeguards."})
@@ -50,7 +51,7 @@ def test_a_member_cannot_object(client, announced, member_a):
 
 
 def test_empty_grounds_are_refused(client, announced, admin_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = client.post(portal_path(announced), {"grounds": "   "})
     assert response.status_code == 400
     assert b"State the data-protection grounds" in response.content
@@ -58,7 +59,7 @@ def test_empty_grounds_are_refused(client, announced, admin_a):
 
 
 def test_another_organisations_notice_page_is_a_404(client, announced, admin_a, org_b):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     assert client.get(portal_path(announced, slug="globex")).status_code == 404
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from subprocessors import services
 from subprocessors.models import NoticeOrganisation
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def test_a_member_acknowledges_by_post(client, member_a, announced, org_a):
 
 
 def test_another_organisation_is_a_404(client, admin_b, announced):
-    client.force_login(admin_b)
+    login_with_second_factor(client, admin_b)
     assert client.get("/portal/subprocessors/acme/").status_code == 404
     assert client.get("/portal/subprocessors/acme/webhooks/").status_code == 404
 
@@ -37,7 +38,7 @@ def test_the_list_is_the_one_that_applies_to_the_customer(client, admin_a, org_a
     services.customer_scope_set(organisation=org_a, services=["Support"], regions=["eu"])
     register["support"].services = ["Support"]
     register["support"].save()
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     page = client.get("/portal/subprocessors/acme/").content.decode()
     assert "Helpdesk" in page
     assert "Hostly" not in page and "Mailer" not in page

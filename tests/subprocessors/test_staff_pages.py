@@ -15,10 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("who", ["dpo_user", "trust_admin_user", "admin_a"])
 def test_only_legal_opens_the_workbench(client, who, request):
     user = request.getfixturevalue(who)
-    if who != "admin_a":
-        login_with_second_factor(client, user)
-    else:
-        client.force_login(user)
+    login_with_second_factor(client, user)
     assert client.get("/staff/subprocessors/").status_code == 403
 
 

@@ -16,6 +16,7 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from subprocessors import services
+from tests.conftest import login_with_second_factor
 from tests.subprocessors.conftest import earliest_effective
 from trustcentre.notifications import webhooks
 from trustcentre.notifications.models import WebhookEndpoint, WebhookMessage
@@ -182,7 +183,7 @@ def test_410_disables_the_endpoint_and_emails_the_admins(endpoint, org_a, commit
 def test_portal_admin_registers_an_endpoint_and_sees_the_secret_once(
     client, admin_a, member_a, receiver
 ):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = client.post(
         "/portal/subprocessors/acme/webhooks/",
         {"url": receiver, "events": EVENTS, "description": "CRM"},
@@ -196,7 +197,7 @@ def test_portal_admin_registers_an_endpoint_and_sees_the_secret_once(
 
 
 def test_portal_refuses_a_plain_http_url(client, admin_a):
-    client.force_login(admin_a)
+    login_with_second_factor(client, admin_a)
     response = client.post(
         "/portal/subprocessors/acme/webhooks/",
         {"url": "http://hooks.example.com/", "events": EVENTS},

@@ -147,7 +147,8 @@ class Command(BaseCommand):
         if settings.DEBUG:
             self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
             self.stdout.write(
-                "Staff are asked to enrol an authenticator app (TOTP) at their first sign-in."
+                "Staff and customer admins are asked to enrol an authenticator app (TOTP) at "
+                "their first sign-in."
             )
         else:
             self.stdout.write(
