@@ -1,13 +1,17 @@
 """Servers a drill may stop and start: its own redis-server and its own PostgreSQL cluster, each
 on a free loopback port, so the shared servers other people use are never touched.
 
-Both work as an ordinary user and as root (as in `.ci/run`): PostgreSQL refuses to run as root,
-so there its commands run as `postgres` through `runuser`, on a data folder owned by postgres
-in a folder outside pytest's (root-only) temporary tree."""
+Also the site itself under gunicorn (`WebServer`), for drills that watch web requests.
+
+The first two work as an ordinary user and as root (as in `.ci/run`): PostgreSQL refuses to run
+as root, so there its commands run as `postgres` through `runuser`, on a data folder owned by
+postgres in a folder outside pytest's (root-only) temporary tree."""
 
 import contextlib
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -17,7 +21,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from tests.reliability.conftest import free_port, wait_for
+from tests.reliability.conftest import REPO, free_port, wait_for
 
 # Redis ----------------------------------------------------------------------------------------
 
@@ -313,3 +317,85 @@ def wait_until_reachable(timeout: float = 30) -> None:
         if time.monotonic() > deadline:
             pytest.fail("the database did not come back")
         time.sleep(0.2)
+
+
+# Web ------------------------------------------------------------------------------------------
+
+
+class WebServer:
+    """The site under gunicorn (one sync worker: one thread, so one database connection, which
+    the drill can be sure the next request reuses) on a free loopback port, DEBUG off, settings
+    read from `env`."""
+
+    def __init__(self, env: dict, folder: Path):
+        self.port = free_port()
+        self.log_path = folder / "web.log"
+        self.env = {
+            **env,
+            "DEBUG": "0",
+            "HTTPS": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": f"http://127.0.0.1:{self.port}",
+            # Test mode for static files only (plain storage: no 40 MB collectstatic with
+            # compression first). It changes nothing about the database settings.
+            "PYTEST_VERSION": os.environ.get("PYTEST_VERSION", "8"),
+        }
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def get(self, path: str):
+        import requests
+
+        return requests.get(self.base_url + path, timeout=30, allow_redirects=False)
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 (our own virtualenv's gunicorn)
+                [
+                    str(REPO / ".venv" / "bin" / "gunicorn"),
+                    "trustcentre.wsgi",
+                    "--workers",
+                    "1",
+                    "--threads",
+                    "1",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--timeout",
+                    "60",
+                    "--access-logfile",
+                    "-",
+                ],
+                cwd=REPO,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+        def listening():
+            if self.process.poll() is not None:
+                pytest.fail(f"gunicorn exited: {self.log_text()[-4000:]}")
+            with socket.socket() as probe:
+                return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+        try:
+            wait_for(listening, timeout=60, interval=0.2, message="gunicorn to listen")
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

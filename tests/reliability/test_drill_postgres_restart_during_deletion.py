@@ -1,8 +1,15 @@
-"""R5 drill: PostgreSQL is restarted (a fast shutdown: every session ended, open transactions
+"""R5 drills: PostgreSQL is restarted (a fast shutdown: every session ended, open transactions
 rolled back, then a few seconds with the port closed) while a real worker erases a leaving
-customer's rows. The erasure must resume and complete with the counts of an uninterrupted run:
+customer's rows, and while the site serves pages.
+
+The erasure must resume and complete with the counts of an uninterrupted run:
 every row of the tenant gone, the certificate's "found" and "deleted" equal to the rows there
 were, the other tenant untouched, one certificate, one completion event, one email.
+
+The web: the site under gunicorn (production settings, persistent connections kept 60 s) has
+served a page, so it holds a connection the restart kills; the first request after PostgreSQL
+is back must not be a 5xx (settings' conn_health_checks: Django tests the connection at the
+start of the request and opens a new one).
 
 The shared PostgreSQL server is never touched: the drill copies the test database into a
 throwaway cluster of its own on a free port, and the worker and this process use that one."""
@@ -24,7 +31,7 @@ from exports.end_of_contract import services
 from exports.end_of_contract.models import DeletionCertificate, DeletionJob
 from tests.conftest import make_organisation, make_user
 from tests.reliability.conftest import wait_for
-from tests.reliability.servers import django_database, wait_until_reachable
+from tests.reliability.servers import WebServer, django_database, wait_until_reachable
 from trustcentre.accounts.models import Membership, Organisation
 from trustcentre.audit.models import AuditEvent
 from trustcentre.jobs.models import JobStatus
@@ -173,3 +180,46 @@ def test_postgres_restarted_mid_erasure_completes_with_the_right_counts(
     time.sleep(1)
     assert smtp_sink.message_ids().count(email.message_id) == 1
     assert worker.process.poll() is None, "the worker died with the database"
+
+
+@pytest.fixture
+def web_server(worker_env, tmp_path):
+    """The site on the drill's cluster, with the same environment as the worker."""
+    # 60 s is the settings' default; named here so the drill keeps meaning it.
+    server = WebServer({**worker_env, "DATABASE_CONN_MAX_AGE": "60"}, tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def web_connections(cluster) -> int:
+    """Sessions on the drill's database but psql's own (this process closes its one first)."""
+    return int(
+        cluster.psql(
+            DATABASE,
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+        )
+    )
+
+
+def test_first_web_request_after_a_postgres_restart_is_not_an_error(drill_database, web_server):
+    for path in ("/subprocessors/", "/healthz"):
+        response = web_server.get(path)
+        assert response.status_code == 200, (path, response.text[:1000])
+    connection.close()
+    assert web_connections(drill_database) == 1, "the web process keeps no connection open"
+
+    drill_database.stop(mode="fast")
+    time.sleep(OUTAGE_SECONDS)
+    drill_database.start()
+    assert web_connections(drill_database) == 0  # the one it kept died with the server
+
+    response = web_server.get("/subprocessors/")  # the first request after the restart
+    assert response.status_code < 500, f"{response.status_code}:\n{web_server.log_text()[-4000:]}"
+    assert response.status_code == 200
+    assert b"<html" in response.content.lower()
+    health = web_server.get("/healthz")
+    assert health.status_code == 200, health.text
+    assert health.json()["checks"]["database"] == "ok"
+    assert web_server.process.poll() is None

@@ -1,8 +1,9 @@
 """R4 drill: Redis (broker and cache) stops while legal announces a sub-processor change, and
-starts again a few seconds later. Legal's POST still succeeds (the notice, its dispatch and the
-outbox live in PostgreSQL, written in the announcing transaction), and once Redis is back the
-beat's sweeps drain everything: every subscriber gets the announcement exactly once (one
-Message-ID per address, no second copy), nothing is left pending.
+starts again later (after 60 s, as R4 asks, in the first drill; a few seconds in the second).
+Legal's POST still succeeds (the notice, its dispatch and the outbox live in PostgreSQL, written
+in the announcing transaction), and once Redis is back the beat's sweeps drain everything: every
+subscriber gets the announcement exactly once (one Message-ID per address, no second copy),
+nothing is left pending.
 
 Two moments: Redis already down when legal presses "Announce" (the fan-out's task is never
 queued), and Redis stopped in the middle of the fan-out's sending (the queued deliveries are
@@ -33,6 +34,10 @@ from trustcentre.notifications.tasks import deliver_due_messages
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db(transaction=True)]
 
 SUBSCRIBERS = 80
+# SECURITY-TESTS.md R4: Redis "restarted after 60 s". The drill where Redis is down when legal
+# announces keeps it down that long; the mid-sending one keeps a short outage, so that CI grows
+# by about a minute only.
+REDIS_OUTAGE_SECONDS = 60
 OUTAGE_SECONDS = 8
 
 
@@ -150,7 +155,7 @@ def test_announced_while_redis_is_down(
     dispatch = NoticeDispatch.objects.get()  # committed with the notice, waiting for a worker
     assert notice.dispatch_id == dispatch.pk
 
-    time.sleep(OUTAGE_SECONDS)
+    time.sleep(REDIS_OUTAGE_SECONDS)
     assert smtp_sink.received == []
     redis_server.start()
 
