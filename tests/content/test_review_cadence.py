@@ -126,3 +126,13 @@ def test_the_daily_task_runs_both_reminders(items):
     from trustcentre.documents.tasks import send_daily_reminders
 
     assert send_daily_reminders() == {"grants": 0, "reviews": 2}
+
+
+def test_mark_reviewed_goes_back_only_to_a_page_of_this_site(client, items, trust_admin_user):
+    login_with_second_factor(client, trust_admin_user)
+    url = f"/staff/trust-centre/reviews/control/{items['overdue'].public_id}/"
+    response = client.post(url, {"next": "https://evil.example/phish"})
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/trust-centre/reviews/"
+    response = client.post(url, {"next": "/staff/trust-centre/reviews/?mine=1"})
+    assert response["Location"] == "/staff/trust-centre/reviews/?mine=1"

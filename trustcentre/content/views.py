@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from trustcentre.accounts.mfa import safe_next_url
 from trustcentre.accounts.permissions import staff_role_required
 from trustcentre.content import selectors, services
 from trustcentre.content.forms import EDITABLE
@@ -74,7 +75,7 @@ def mark_reviewed(request, kind, public_id):
         _("“%(title)s” marked reviewed; next review on %(date)s.")
         % {"title": obj, "date": obj.next_review_on.strftime("%d %b %Y")},
     )
-    return redirect(request.POST.get("next") or reverse("content_staff:reviews"))
+    return redirect(safe_next_url(request, reverse("content_staff:reviews")))
 
 
 @never_cache
