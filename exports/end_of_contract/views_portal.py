@@ -124,40 +124,52 @@ def request_switch(request, slug):
     return _post_form(request, slug, SwitchRequestForm, "switch", action)
 
 
+def _post_case_form(request, slug, form_class, key, service, success):
+    """A choice on the organisation's open case (404 without one), then the success message."""
+
+    def action(organisation, data):
+        case = _open_case_or_404(organisation)
+        service(case=case, user=request.user, request=request, **data)
+        messages.success(request, success)
+
+    return _post_form(request, slug, form_class, key, action)
+
+
 @never_cache
 @login_required
 @require_POST
 def choose(request, slug):
-    def action(organisation, data):
-        case = _open_case_or_404(organisation)
-        services.case_choose(case=case, user=request.user, request=request, **data)
-        messages.success(request, _("Your choice is recorded."))
-
-    return _post_form(request, slug, ChoiceForm, "choice", action)
+    return _post_case_form(
+        request, slug, ChoiceForm, "choice", services.case_choose, _("Your choice is recorded.")
+    )
 
 
 @never_cache
 @login_required
 @require_POST
 def extend_transition(request, slug):
-    def action(organisation, data):
-        case = _open_case_or_404(organisation)
-        services.case_extend_transition(case=case, user=request.user, request=request, **data)
-        messages.success(request, _("The transition is extended."))
-
-    return _post_form(request, slug, ExtendTransitionForm, "extend_transition", action)
+    return _post_case_form(
+        request,
+        slug,
+        ExtendTransitionForm,
+        "extend_transition",
+        services.case_extend_transition,
+        _("The transition is extended."),
+    )
 
 
 @never_cache
 @login_required
 @require_POST
 def extend_retrieval(request, slug):
-    def action(organisation, data):
-        case = _open_case_or_404(organisation)
-        services.case_extend_retrieval(case=case, user=request.user, request=request, **data)
-        messages.success(request, _("Data retrieval is extended."))
-
-    return _post_form(request, slug, ExtendRetrievalForm, "extend_retrieval", action)
+    return _post_case_form(
+        request,
+        slug,
+        ExtendRetrievalForm,
+        "extend_retrieval",
+        services.case_extend_retrieval,
+        _("Data retrieval is extended."),
+    )
 
 
 @never_cache

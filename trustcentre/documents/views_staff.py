@@ -42,6 +42,20 @@ def staff_users():
     ).distinct()
 
 
+def _upload_posted(request, form, call, success) -> bool:
+    """On a valid POST, call the service with the form's data; a refused file is an error on
+    the form's file field. True once done (the message is queued; the caller redirects)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ValidationError as error:
+        form.add_error("file", error)
+        return False
+    messages.success(request, success)
+    return True
+
+
 @never_cache
 @staff_role_required(*REVIEWERS)
 @require_GET
@@ -236,20 +250,19 @@ def document_detail(request, public_id):
         public_id=public_id,
     )
     form = VersionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_version_add(
-                document=document,
-                user=request.user,
-                upload=form.cleaned_data["file"],
-                notes=form.cleaned_data["notes"],
-                request=request,
-            )
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            messages.success(request, _("New version published; older versions are kept."))
-            return redirect("documents_staff:document_detail", public_id=public_id)
+    if _upload_posted(
+        request,
+        form,
+        lambda data: services.document_version_add(
+            document=document,
+            user=request.user,
+            upload=data["file"],
+            notes=data["notes"],
+            request=request,
+        ),
+        _("New version published; older versions are kept."),
+    ):
+        return redirect("documents_staff:document_detail", public_id=public_id)
     events = (
         DocumentEvent.objects.filter(document=document)
         .select_related("user", "organisation", "version")
@@ -292,19 +305,15 @@ def questionnaire_detail(request, public_id):
         public_id=public_id,
     )
     form = AnswerForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.questionnaire_answer(
-                questionnaire=questionnaire,
-                user=request.user,
-                upload=form.cleaned_data["file"],
-                request=request,
-            )
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            messages.success(request, _("Answer sent; the requester has been emailed."))
-            return redirect("documents_staff:questionnaire_detail", public_id=public_id)
+    if _upload_posted(
+        request,
+        form,
+        lambda data: services.questionnaire_answer(
+            questionnaire=questionnaire, user=request.user, upload=data["file"], request=request
+        ),
+        _("Answer sent; the requester has been emailed."),
+    ):
+        return redirect("documents_staff:questionnaire_detail", public_id=public_id)
     return render(
         request,
         "documents/staff/questionnaire_detail.html",
