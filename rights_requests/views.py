@@ -41,12 +41,15 @@ SESSION_KEY = "rights_requests_access"
 DOWNLOAD_PURPOSE = "rights-request-download"
 
 
-def _no_referrer(response):
-    """For files: no referrer at all. Pages with a form keep the site's same-origin policy
-    (their token never leaves the site): under no-referrer, browsers send "Origin: null" with
-    the form's POST and CSRF protection rightly refuses it."""
+def private_file(response):
+    """A file holding personal data: never cached, sniffed, rendered as a page or referred
+    from. Pages with a form keep the site's same-origin policy instead (their token never leaves
+    the site): under no-referrer, browsers send "Origin: null" with the form's POST and CSRF
+    protection rightly refuses it."""
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 
@@ -245,7 +248,7 @@ def request_letter(request, reference):
         raise Http404
     response = HttpResponse(letter_pdf(rr), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter_filename(rr)}"'
-    return _no_referrer(response)
+    return private_file(response)
 
 
 @never_cache
@@ -276,10 +279,8 @@ def request_download(request, reference, token):
         filename=f"{rr.reference}-data.zip",
         content_type="application/zip",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     services.fulfilment_delivered(job=job, request=request)
-    return _no_referrer(response)
+    return private_file(response)
 
 
 # The customers' side: referrals to their organisation.

@@ -24,6 +24,7 @@ from rights_requests.letters import letter_filename, letter_pdf
 from rights_requests.models import FulfilmentJob, RightsRequest
 from rights_requests.selectors import dpo_users, rights_request_queue, rights_request_stats
 from rights_requests.services.fulfilment import FLAG_TYPES, KIND_FOR_TYPE
+from rights_requests.views import private_file
 from trustcentre.accounts.permissions import staff_role_required
 
 REQUESTS_PER_PAGE = 25
@@ -235,7 +236,7 @@ def request_letter(request, reference):
     rr = _request_or_404(reference)
     response = HttpResponse(letter_pdf(rr), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter_filename(rr)}"'
-    return response
+    return private_file(response)
 
 
 @never_cache

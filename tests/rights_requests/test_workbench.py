@@ -87,6 +87,9 @@ def test_actions_through_the_page(dpo_client, dpo_user, file_request):
         reverse("rights_requests_staff:request_letter", kwargs={"reference": rr.reference})
     )
     assert letter.content.startswith(b"%PDF")
+    assert "no-store" in letter["Cache-Control"]
+    assert letter["X-Content-Type-Options"] == "nosniff"
+    assert letter["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert dpo_client.post(action("nonsense")).status_code == 404
 
 
