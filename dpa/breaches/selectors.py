@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q
 from dpa.breaches.deadlines import duration_label, notification_due_at, notification_timing
 from dpa.breaches.models import Delivery, Incident, Notification
 from trustcentre.accounts.models import Organisation
+from trustcentre.accounts.selectors import portal_organisations
 
 
 def staff_incidents(*, status: str = "", search: str = ""):
@@ -62,9 +63,7 @@ def notifiable_organisations(incident: Incident):
 
 
 def member_organisations(user):
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
+    return portal_organisations(user=user).order_by("name")
 
 
 def notifications_for_member(user, *, organisation_slug: str = "", state: str = ""):
