@@ -29,7 +29,7 @@ def client_address(request) -> str:
     settings NUM_PROXIES proxies that each append to X-Forwarded-For, the address the
     outermost trusted proxy saw. Entries a client writes into the header itself sit further
     left and are never read, so a forged header cannot move a client to another bucket
-    (SECURITY-TESTS row 27; the same rule as DRF's get_ident for the API)."""
+    (SECURITY-TESTS row 27)."""
     remote_addr = request.META.get("REMOTE_ADDR") or ""
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
     num_proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
@@ -82,8 +82,8 @@ class ApiKeyRateThrottle(BaseThrottle):
 
 class AnonymousWriteThrottle(BaseThrottle):
     """settings.ANONYMOUS_WRITE_LIMIT_PER_MINUTE unauthenticated POST/PUT/PATCH/DELETE requests
-    per client IP. The IP comes from DRF's get_ident, which trusts X-Forwarded-For only as
-    far as settings NUM_PROXIES says proxies overwrite it (SECURITY-TESTS row 27)."""
+    per client IP, read by client_address like every other per-address limit (SECURITY-TESTS
+    row 27)."""
 
     def allow_request(self, request, view):
         if request.method in SAFE_METHODS:
@@ -91,7 +91,7 @@ class AnonymousWriteThrottle(BaseThrottle):
         if request.user is not None and request.user.is_authenticated:
             return True
         # Hashed: behind proxies the address comes from a header, and cache keys must stay short.
-        ident = hashlib.sha256((self.get_ident(request) or "").encode()).hexdigest()[:32]
+        ident = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
         allowed, self._wait = count_in_window(
             f"anonymous-write:{ident}", settings.ANONYMOUS_WRITE_LIMIT_PER_MINUTE
         )
