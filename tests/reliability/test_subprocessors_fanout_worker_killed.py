@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from subprocessors import services, terms
-from subprocessors.models import NoticeDelivery, NoticeDispatch, SubProcessor, Subscription
+from subprocessors.models import NoticeDelivery, NoticeDispatch
 from subprocessors.tasks import run_dispatch
 from tests.reliability.conftest import wait_for
+from tests.reliability.subprocessor_setup import draft_notice, verified_subscribers
 from trustcentre.notifications.models import OutboxMessage
 from trustcentre.notifications.tasks import deliver_due_messages
 
@@ -35,41 +36,12 @@ def drill_settings(settings, worker_env):
 
 @pytest.fixture
 def subscribers(db):
-    now = timezone.now()
-    Subscription.objects.bulk_create(
-        Subscription(
-            email=f"subscriber{n:04d}@example.test",
-            topics=["subprocessor_changes"],
-            status=Subscription.Status.VERIFIED,
-            confirmed_at=now,
-        )
-        for n in range(SUBSCRIBERS)
-    )
-    return {f"subscriber{n:04d}@example.test" for n in range(SUBSCRIBERS)}
+    return verified_subscribers(SUBSCRIBERS, prefix="subscriber")
 
 
 @pytest.fixture
 def draft(db):
-    services.subprocessor_create(
-        status="active",
-        name="Hostly",
-        legal_entity="Hostly GmbH",
-        purpose="Hosting",
-        countries=["DE"],
-        transfer_mechanism="none",
-    )
-    services.register_initialise()
-    proposed = services.subprocessor_create(
-        status=SubProcessor.Status.PROPOSED,
-        name="Warehouse",
-        legal_entity="Warehouse Inc.",
-        purpose="Reports",
-        countries=["US"],
-        transfer_mechanism="dpf",
-    )
-    return services.notice_create(
-        kind="add", subprocessor=proposed, summary="Warehouse", reason="Reports"
-    )
+    return draft_notice()
 
 
 def announce(notice):
