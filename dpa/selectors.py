@@ -21,6 +21,9 @@ class DpaStatus:
         (SUPERSEDED, _("Superseded by a newer version")),
     ]
     LABELS = dict(CHOICES)
+    # The current version still wants a signature from the organisation: it may sign, and legal
+    # may remind its admins.
+    NEEDS_SIGNATURE = (NOT_SIGNED, SUPERSEDED)
 
 
 def agreement_in_force(organisation: Organisation | None) -> Agreement | None:

@@ -74,7 +74,7 @@ def organisation_page(request, slug):
             "status_label": selectors.DpaStatus.LABELS[status],
             "may_sign": is_organisation_admin(request.user, organisation)
             and latest is not None
-            and status in (selectors.DpaStatus.NOT_SIGNED, selectors.DpaStatus.SUPERSEDED),
+            and status in selectors.DpaStatus.NEEDS_SIGNATURE,
             "is_admin": is_organisation_admin(request.user, organisation),
         },
     )

@@ -49,7 +49,11 @@ def home(request):
     )
     page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
-        {"organisation": org, "status_label": selectors.DpaStatus.LABELS[org.dpa_status]}
+        {
+            "organisation": org,
+            "status_label": selectors.DpaStatus.LABELS[org.dpa_status],
+            "may_remind": org.dpa_status in selectors.DpaStatus.NEEDS_SIGNATURE,
+        }
         for org in page
     ]
     return render(

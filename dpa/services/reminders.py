@@ -26,7 +26,7 @@ def reminder_send(*, organisation: Organisation, user, request=None, now=None) -
     if version is None:
         raise DpaRefused(_("No DPA version is published yet."))
     status = status_of(organisation, version)
-    if status in (DpaStatus.EXECUTED, DpaStatus.AWAITING):
+    if status not in DpaStatus.NEEDS_SIGNATURE:
         raise DpaRefused(_("%(name)s has signed the current version.") % {"name": organisation})
     admins = admins_of(organisation)
     if not admins:

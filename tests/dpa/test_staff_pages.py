@@ -64,6 +64,10 @@ def test_the_list_shows_each_status_and_filters(
     )
     searched = staff_client.get(reverse("dpa_staff:home"), {"q": "soyl"}).content.decode()
     assert 'data-organisation="soylent"' in searched and 'data-organisation="acme"' not in searched
+    # Remind only where the current version still wants a signature: not signed or superseded.
+    assert reverse("dpa_staff:remind", args=["globex"]) in not_signed
+    assert reverse("dpa_staff:remind", args=["acme"]) in body
+    assert reverse("dpa_staff:remind", args=["soylent"]) not in searched
     # The contract term, and where to edit it.
     assert reverse("staff_organisations:edit", args=["acme"]) in page
 
