@@ -29,6 +29,24 @@ def _empty_cache():
     cache.clear()
 
 
+# A moment 10 seconds into one of the fixed one-minute windows the portal's own limits count in.
+THROTTLE_WINDOW_START = 1_900_000_020.0
+
+
+@pytest.fixture(autouse=True)
+def throttle_clock(monkeypatch):
+    """The portal's rate-limit clock, frozen 10 seconds into a window; set `.now` to move it.
+    On the real clock, a test that counts up to a limit would fail whenever its requests
+    straddle a minute boundary, because the count starts again in the new window."""
+    from types import SimpleNamespace
+
+    from trustcentre.accounts import throttling
+
+    state = SimpleNamespace(now=THROTTLE_WINDOW_START + 10)
+    monkeypatch.setattr(throttling, "_now", lambda: state.now)
+    return state
+
+
 def make_user(email, *, roles=(), password=PASSWORD, **extra):
     user = User.objects.create_user(email=email, password=password, **extra)
     for role in roles:

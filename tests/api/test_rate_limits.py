@@ -12,20 +12,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tests.api.conftest import bearer, is_problem
+from tests.conftest import THROTTLE_WINDOW_START
 from trustcentre.accounts import throttling
 
 URL = "/api/v1/organisation/"
-# A moment 10 seconds into a one-minute window.
-WINDOW_START = 1_900_000_020.0
-FROZEN = WINDOW_START + 10
+WINDOW_START = THROTTLE_WINDOW_START
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """The throttles' clock, frozen; set `clock.now` to move it."""
-    state = SimpleNamespace(now=FROZEN)
-    monkeypatch.setattr(throttling, "_now", lambda: state.now)
-    return state
+def clock(throttle_clock):
+    return throttle_clock
 
 
 def test_the_limit_is_500_a_minute():
@@ -63,8 +59,11 @@ def test_refused_keys_do_not_count_against_the_real_key(client, clock, key_a):
     wrong = key_a[1][:-4] + ("AAAA" if not key_a[1].endswith("AAAA") else "BBBB")
     for _ in range(3):
         assert client.get(URL, **bearer(wrong)).status_code == 401
-    cache_key = f"throttle:api-key:{key_a[0].pk}:{int(FROZEN // 60)}"
+    cache_key = f"throttle:api-key:{key_a[0].pk}:60:{int(clock.now // 60)}"
     assert cache.get(cache_key) is None
+    # The right secret is counted under that key, the first of its 500.
+    assert client.get(URL, **bearer(key_a[1])).status_code == 200
+    assert cache.get(cache_key) == 1
 
 
 def test_600_concurrent_requests_let_exactly_500_through(clock, key_a):
