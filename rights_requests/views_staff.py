@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from rights_requests import deadlines, services
+from rights_requests import services
 from rights_requests.forms import (
     AssignForm,
     DuplicateForm,
@@ -76,16 +76,8 @@ def _detail_context(rr: RightsRequest) -> dict:
             initial={"original": rr.duplicate_of.reference if rr.duplicate_of else ""}
         ),
         "rectification_form": RectificationForm(),
-        "can_pause": rr.is_open
-        and not rr.is_paused
-        and deadlines.pause_allowed(jurisdiction=rr.jurisdiction),
-        "can_extend": rr.is_open
-        and not rr.is_extended
-        and deadlines.extension_allowed(jurisdiction=rr.jurisdiction, request_type=rr.type)
-        and today
-        <= deadlines.extension_notice_deadline(
-            jurisdiction=rr.jurisdiction, received=rr.received_date
-        ),
+        "can_pause": services.pause_refusal(rr) is None,
+        "can_extend": services.extension_refusal(rr, today) is None,
         "fulfil_kind": KIND_FOR_TYPE.get(rr.type),
         "sets_flags": rr.type in FLAG_TYPES,
         "is_rectification": rr.type == "rectification",

@@ -30,6 +30,8 @@ from rights_requests.services.routing import (
     subject_rows_in_tenant,
 )
 from rights_requests.services.workflow import (
+    extension_refusal,
+    pause_refusal,
     rectification_record,
     rights_request_assign,
     rights_request_complete,
@@ -46,11 +48,13 @@ from rights_requests.services.workflow import (
 __all__ = [
     "InstructionNotAllowed",
     "ProofFailed",
+    "extension_refusal",
     "fulfilment_apply_flags",
     "fulfilment_delivered",
     "fulfilment_organisations",
     "fulfilment_run",
     "fulfilment_start",
+    "pause_refusal",
     "peek_verify_token",
     "rectification_record",
     "referral_instruct",

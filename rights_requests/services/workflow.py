@@ -1,6 +1,8 @@
 """The DPO's steps on a request: assign, note, message, pause and resume, extend, reject,
 mark as duplicate or spam, record a rectification, complete. Each is audited."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -49,12 +51,48 @@ def _text(value: str, what: str) -> str:
     return value
 
 
+def _not_open_reason(rr: RightsRequest) -> str | None:
+    if rr.is_open:
+        return None
+    return _("This request is not open (it is %(status)s).") % {
+        "status": rr.get_status_display().lower()
+    }
+
+
 def _must_be_open(rr: RightsRequest) -> None:
-    if not rr.is_open:
-        raise ValidationError(
-            _("This request is not open (it is %(status)s).")
-            % {"status": rr.get_status_display().lower()}
-        )
+    if reason := _not_open_reason(rr):
+        raise ValidationError(reason)
+
+
+def pause_refusal(rr: RightsRequest) -> str | None:
+    """Why the DPO cannot pause this request's clock now, or None when they can. The staff
+    page offers the action only when this is None; the service refuses with this reason."""
+    if reason := _not_open_reason(rr):
+        return reason
+    if rr.is_paused:
+        return _("The clock is already paused.")
+    if not deadlines.pause_allowed(jurisdiction=rr.jurisdiction):
+        return _("Only a UK GDPR request's clock can wait for the requester's answer.")
+    return None
+
+
+def extension_refusal(rr: RightsRequest, today: datetime.date | None = None) -> str | None:
+    """Why the DPO cannot extend this request's deadline now, or None when they can: once,
+    where the law allows it, and announced within the first period."""
+    if reason := _not_open_reason(rr):
+        return reason
+    if rr.is_extended:
+        return _("The deadline was extended already; it can be extended once.")
+    if not deadlines.extension_allowed(jurisdiction=rr.jurisdiction, request_type=rr.type):
+        return _("An opt-out of sale or sharing cannot be extended.")
+    notice_by = deadlines.extension_notice_deadline(
+        jurisdiction=rr.jurisdiction, received=rr.received_date
+    )
+    if (today or timezone.localdate()) > notice_by:
+        return _("An extension must be announced by %(date)s; that day has passed.") % {
+            "date": notice_by.isoformat()
+        }
+    return None
 
 
 def _tell_requester(rr: RightsRequest, *, subject: str, paragraphs: list, cause: str, quote=""):
@@ -118,13 +156,8 @@ def rights_request_pause(*, rr: RightsRequest, reason: str, actor, request=None)
     """UK GDPR: the clock waits while identification or clarification is asked for."""
     reason = _text(reason, _("The reason"))
     rr = _locked(rr)
-    _must_be_open(rr)
-    if rr.is_paused:
-        raise ValidationError(_("The clock is already paused."))
-    if not deadlines.pause_allowed(jurisdiction=rr.jurisdiction):
-        raise ValidationError(
-            _("Only a UK GDPR request's clock can wait for the requester's answer.")
-        )
+    if refusal := pause_refusal(rr):
+        raise ValidationError(refusal)
     RequestPause.objects.create(request=rr, reason=reason, started_on=timezone.localdate())
     rr.status = RequestStatus.PAUSED
     rr.save(update_fields=["status"])
@@ -176,19 +209,8 @@ def rights_request_extend(*, rr: RightsRequest, reason: str, actor, request=None
     two further months; CCPA: 45 more days)."""
     reason = _text(reason, _("The reason"))
     rr = _locked(rr)
-    _must_be_open(rr)
-    if rr.is_extended:
-        raise ValidationError(_("The deadline was extended already; it can be extended once."))
-    if not deadlines.extension_allowed(jurisdiction=rr.jurisdiction, request_type=rr.type):
-        raise ValidationError(_("An opt-out of sale or sharing cannot be extended."))
-    notice_by = deadlines.extension_notice_deadline(
-        jurisdiction=rr.jurisdiction, received=rr.received_date
-    )
-    if timezone.localdate() > notice_by:
-        raise ValidationError(
-            _("An extension must be announced by %(date)s; that day has passed.")
-            % {"date": notice_by.isoformat()}
-        )
+    if refusal := extension_refusal(rr):
+        raise ValidationError(refusal)
     rr.extended_at = timezone.now()
     rr.extension_reason = reason
     recompute_due(rr)

@@ -120,3 +120,32 @@ def test_referral_page_for_the_customer_admin_only(
     assert (
         rr.reference in client.get(reverse("rights_requests_portal:referral_list")).content.decode()
     )
+
+
+def test_pause_and_extension_are_offered_exactly_when_the_service_would_accept_them(
+    client, dpo_user, file_request, time_machine
+):
+    from django.core.exceptions import ValidationError
+
+    from rights_requests import services
+
+    def page(rr):
+        login_with_second_factor(client, dpo_user)
+        url = reverse("rights_requests_staff:request_detail", kwargs={"reference": rr.reference})
+        return client.get(url).content.decode()
+
+    time_machine.move_to(datetime.datetime(2026, 1, 31, 10, 0, tzinfo=datetime.UTC))
+    uk = file_request(jurisdiction="uk_gdpr", email="uk-offer@example.org")
+    eu = file_request(jurisdiction="eu_gdpr", email="eu-offer@example.org")
+    assert "Pause the clock" in page(uk)
+    assert "Pause the clock" not in page(eu)  # only UK GDPR lets the clock wait
+
+    # Received 31 January: the extension must be announced by 2 March (see test_deadlines).
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC))
+    assert "Extend the deadline" in page(eu)
+    time_machine.move_to(datetime.datetime(2026, 3, 3, 10, 0, tzinfo=datetime.UTC))
+    assert "Extend the deadline" not in page(eu)
+    with pytest.raises(ValidationError, match="announced by 2026-03-02"):
+        services.rights_request_extend(rr=eu, reason="Too late", actor=dpo_user)
+    eu.refresh_from_db()
+    assert not eu.is_extended
