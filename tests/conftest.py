@@ -193,3 +193,20 @@ def sign_in_with_password_and_code(client, user):
 def staff_client(client, legal_user):
     login_with_second_factor(client, legal_user)
     return client
+
+
+class Clock:
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+
+    def move_to(self, moment):
+        from django.utils import timezone
+
+        self.monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+@pytest.fixture
+def time_machine(monkeypatch):
+    """Services read the clock through django.utils.timezone.now (and localdate, which uses
+    it); this moves that clock."""
+    return Clock(monkeypatch)

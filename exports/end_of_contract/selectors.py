@@ -182,14 +182,21 @@ class CustomerActions:
     extend_retrieval: bool = False
     confirm_early_deletion: bool = False
     export: bool = False
+    request_switch: bool = False
     latest_transition_end: datetime.date | None = None
     latest_retrieval_end: datetime.date | None = None
 
 
 def customer_actions(case: EndOfContractCase | None, organisation: Organisation) -> CustomerActions:
     """What the customer can still do; the services check the same rules again."""
+    # A customer asks to switch while no case is open; the service refuses a second open case.
+    request_switch = organisation.kind == Organisation.Kind.CUSTOMER and (
+        case is None or not case.is_open
+    )
     if case is None or case.status not in BEFORE_ERASURE:
-        return CustomerActions(export=organisation.kind in LEAVING_KINDS)
+        return CustomerActions(
+            export=organisation.kind in LEAVING_KINDS, request_switch=request_switch
+        )
     before_transition_end = case.status in (CaseStatus.AWAITING_CHOICE, CaseStatus.TRANSITION)
     confirmed = case.early_deletion_confirmed_at is not None
     return CustomerActions(
@@ -199,9 +206,29 @@ def customer_actions(case: EndOfContractCase | None, organisation: Organisation)
         and case.retrieval_end < periods.latest_retrieval_end(case.retrieval_start),
         confirm_early_deletion=not confirmed,
         export=True,
+        request_switch=request_switch,
         latest_transition_end=periods.latest_alternative_transition_end(case.transition_start),
         latest_retrieval_end=periods.latest_retrieval_end(case.retrieval_start),
     )
+
+
+def unfeasibility_refusal(
+    case: EndOfContractCase, today: datetime.date | None = None
+) -> str | None:
+    """Why legal cannot declare the transition technically unfeasible now (Data Act Art. 25(4)),
+    or None when it can: once, while the transition has not ended, and within 14 working days
+    of the request. The staff page offers the form only when this is None; the service refuses
+    with this reason."""
+    if case.status not in (CaseStatus.AWAITING_CHOICE, CaseStatus.TRANSITION):
+        return _("The transition is over; there is nothing left to extend.")
+    if case.is_unfeasibility_stated:
+        return _("Unfeasibility has already been stated for this case.")
+    due = periods.unfeasibility_statement_due(case.request_day)
+    if (today or timezone.localdate()) > due:
+        return _("The statement was due within 14 working days of the request, by %(date)s.") % {
+            "date": due.isoformat()
+        }
+    return None
 
 
 def deletion_running(case: EndOfContractCase) -> bool:

@@ -63,15 +63,12 @@ def _page(request, organisation, forms=None, status=200):
         "job": job,
         "certificate": certificate,
         "holds": list(case.holds.filter(released_at__isnull=True)) if case else [],
-        "can_request_switch": case is None or not case.is_open,
         "choice_form": forms.get("choice") or ChoiceForm(),
         "switch_form": forms.get("switch") or SwitchRequestForm(),
         "extend_transition_form": forms.get("extend_transition") or ExtendTransitionForm(),
         "extend_retrieval_form": forms.get("extend_retrieval") or ExtendRetrievalForm(),
         "organisations": list(selectors.leaving_organisations(user=request.user)),
     }
-    if organisation.kind != Organisation.Kind.CUSTOMER:
-        context["can_request_switch"] = False
     return render(request, "end_of_contract/leaving.html", context, status=status)
 
 

@@ -78,9 +78,7 @@ def _detail(request, case, *, forms=None, status=200):
         "hold_form": forms.get("hold") or HoldForm(),
         "unfeasibility_form": forms.get("unfeasibility") or UnfeasibilityForm(),
         "statement_due": statement_due,
-        "can_state_unfeasibility": case.status in ("awaiting_choice", "transition")
-        and not case.is_unfeasibility_stated
-        and today <= statement_due,
+        "can_state_unfeasibility": selectors.unfeasibility_refusal(case, today) is None,
         "latest_alternative_end": periods.latest_alternative_transition_end(case.transition_start),
         "before_erasure": case.status in selectors.BEFORE_ERASURE,
         "deletion_due": today >= case.deletion_due_on or case.early_deletion_confirmed_at,

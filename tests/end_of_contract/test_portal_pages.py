@@ -127,6 +127,8 @@ def test_admin_asks_to_switch(client, org_a, admin_a):
     assert response.status_code == 302
     case = EndOfContractCase.objects.get(organisation=org_a)
     assert case.choice == "switch" and case.transition_start == switch_on
+    # While that case is open, the page no longer offers a second switch.
+    assert "Ask to switch" not in client.get("/portal/leaving/").content.decode()
 
 
 def test_early_erasure_needs_the_written_confirmation_page(

@@ -137,3 +137,29 @@ def test_erasure_certificate_and_countersignature(
     portal = client.get("/portal/leaving/").content.decode()
     assert "Download the deletion certificate" in portal and "Countersigned by legal" in portal
     assert client.get(f"/portal/leaving/certificate/{case.public_id}/").status_code == 200
+
+
+def test_after_the_statement_deadline_the_form_is_gone_and_a_post_is_refused(
+    client, legal_user, org_a, time_machine
+):
+    # Opened on Saturday 31 January 2026: the statement was due by Thursday 19 February.
+    time_machine.move_to(datetime.datetime(2026, 1, 31, 9, 0, tzinfo=datetime.UTC))
+    case = open_case_for(org_a)
+    url = f"/staff/end-of-contract/{case.public_id}/"
+    time_machine.move_to(datetime.datetime(2026, 2, 19, 9, 0, tzinfo=datetime.UTC))
+    login_with_second_factor(client, legal_user)
+    assert "Record the statement" in client.get(url).content.decode()
+
+    time_machine.move_to(datetime.datetime(2026, 2, 20, 9, 0, tzinfo=datetime.UTC))
+    login_with_second_factor(client, legal_user)
+    page = client.get(url).content.decode()
+    assert "Record the statement" not in page
+    assert "it was possible until 2026-02-19" in page
+    alternative = case.transition_start + datetime.timedelta(days=120)
+    response = client.post(
+        url + "unfeasibility/",
+        {"reasons": "Proprietary format", "alternative_end": alternative.isoformat()},
+    )
+    assert "by 2026-02-19" in response.content.decode()
+    case.refresh_from_db()
+    assert not case.is_unfeasibility_stated

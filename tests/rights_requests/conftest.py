@@ -100,20 +100,3 @@ def file_request(db, django_capture_on_commit_callbacks):
         return rr
 
     return file
-
-
-class Clock:
-    def __init__(self, monkeypatch):
-        self.monkeypatch = monkeypatch
-
-    def move_to(self, moment):
-        from django.utils import timezone
-
-        self.monkeypatch.setattr(timezone, "now", lambda: moment)
-
-
-@pytest.fixture
-def time_machine(monkeypatch):
-    """Services read the clock through django.utils.timezone.now (and localdate, which uses
-    it); this moves that clock."""
-    return Clock(monkeypatch)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exports.end_of_contract import periods
+from exports.end_of_contract import periods, selectors
 from exports.end_of_contract.emails import case_email
 from exports.end_of_contract.models import (
     OPEN_STATUSES,
@@ -380,16 +380,8 @@ def case_state_unfeasibility(
     reasons = reasons.strip()
     with transaction.atomic():
         case = _lock(case)
-        if case.status not in (CaseStatus.AWAITING_CHOICE, CaseStatus.TRANSITION):
-            raise ValidationError(_("The transition is over; there is nothing left to extend."))
-        if case.is_unfeasibility_stated:
-            raise ValidationError(_("Unfeasibility has already been stated for this case."))
-        due = periods.unfeasibility_statement_due(case.request_day)
-        if today > due:
-            raise ValidationError(
-                _("The statement was due within 14 working days of the request, by %(date)s.")
-                % {"date": due.isoformat()}
-            )
+        if refusal := selectors.unfeasibility_refusal(case, today):
+            raise ValidationError(refusal)
         errors = {}
         if not reasons:
             errors["reasons"] = _("Give the technical reasons.")
