@@ -186,5 +186,11 @@ def test_a_questionnaire_is_answered_through_a_gated_link(client, prospect, lega
     answer = client.get(link)
     assert answer.status_code == 200
     assert answer.content.startswith(b"%PDF")
+    from trustcentre.audit.models import AuditEvent
+
+    downloaded = AuditEvent.objects.get(action="questionnaire.answer_downloaded")
+    assert downloaded.actor == prospect
+    assert downloaded.details["sha256"] == questionnaire.answer_sha256
     client.force_login(member_a)
     assert client.get(link).status_code == 403
+    assert AuditEvent.objects.filter(action="questionnaire.answer_downloaded").count() == 1

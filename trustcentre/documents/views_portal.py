@@ -272,17 +272,8 @@ def questionnaire_answer(request, token):
     questionnaire = get_object_or_404(
         Questionnaire, public_id=public_id, requester=request.user, status="answered"
     )
-    from trustcentre.audit.services import audit_record
-    from trustcentre.documents.files import read_private
-
-    data = read_private(questionnaire.answer_storage_name)
-    audit_record(
-        action="questionnaire.answer_downloaded",
-        actor=request.user,
-        obj=questionnaire,
-        organisation=questionnaire.organisation,
-        request=request,
-        details={"sha256": questionnaire.answer_sha256},
+    data = services.questionnaire_answer_deliver(
+        questionnaire=questionnaire, user=request.user, request=request
     )
     return file_response(
         data,

@@ -32,6 +32,7 @@ from trustcentre.documents.services.ndas import (
 )
 from trustcentre.documents.services.questionnaires import (
     questionnaire_answer,
+    questionnaire_answer_deliver,
     questionnaire_assign,
     questionnaire_submit,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "nda_upload_decide",
     "nda_version_publish",
     "questionnaire_answer",
+    "questionnaire_answer_deliver",
     "questionnaire_assign",
     "questionnaire_submit",
     "stamp_lines",
