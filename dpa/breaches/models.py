@@ -73,9 +73,20 @@ class Incident(models.Model):
     def __str__(self):
         return f"{self.reference} {self.title}"
 
+    # What the DPO can do in each status; the services refuse the same, the pages offer these.
     @property
     def is_draft(self) -> bool:
+        """Only a draft can be edited: once notified, what customers were told stays as sent."""
         return self.status == self.Status.DRAFT
+
+    @property
+    def can_notify(self) -> bool:
+        """More customers can be notified until the incident is closed."""
+        return self.status != self.Status.CLOSED
+
+    @property
+    def can_close(self) -> bool:
+        return self.status == self.Status.NOTIFIED
 
 
 class Notification(models.Model):

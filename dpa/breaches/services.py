@@ -141,7 +141,7 @@ def incident_update(*, incident: Incident, user, request=None, now=None, **value
     cleaned = _clean_fields(values, now=now)
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
-        if locked.status != Status.DRAFT:
+        if not locked.is_draft:
             raise IncidentStateError(_("Only a draft can be edited."))
         changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
         for name, value in cleaned.items():
@@ -287,7 +287,7 @@ def incident_notify(
     with transaction.atomic():
         # The lock serialises a double click: the second request waits, then finds the rows.
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
-        if locked.status == Status.CLOSED:
+        if not locked.can_notify:
             raise IncidentStateError(_("A closed incident cannot be notified."))
         done = set(
             Notification.objects.filter(
@@ -365,7 +365,7 @@ def incident_close(*, incident: Incident, user, request=None, now=None) -> Incid
     now = now or timezone.now()
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
-        if locked.status != Status.NOTIFIED:
+        if not locked.can_close:
             raise IncidentStateError(_("Only a notified incident can be closed."))
         locked.status, locked.closed_at, locked.updated_at = Status.CLOSED, now, now
         locked.save(update_fields=["status", "closed_at", "updated_at"])

@@ -201,3 +201,36 @@ def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(reverse("breaches_staff:incident_list"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_each_status_offers_only_the_actions_the_services_accept(dpo_client, dpo_user, org_a):
+    incident = services.incident_record(user=dpo_user, **incident_values())
+    url = reverse("breaches_staff:incident_detail", args=[incident.public_id])
+
+    def actions():
+        page = dpo_client.get(url).content.decode()
+        return {
+            name
+            for name, label in [
+                ("edit", "Edit the draft"),
+                ("close", "Close the incident"),
+                ("notify", "Notify"),
+            ]
+            if label in page
+        }
+
+    assert actions() == {"edit", "notify"}
+    with pytest.raises(services.IncidentStateError):
+        services.incident_close(incident=incident, user=dpo_user)
+
+    services.incident_notify(incident=incident, organisations=[org_a], user=dpo_user)
+    assert actions() == {"close", "notify"}
+    with pytest.raises(services.IncidentStateError):
+        services.incident_update(
+            incident=incident, user=dpo_user, **incident_values(title="Rewritten")
+        )
+
+    services.incident_close(incident=incident, user=dpo_user)
+    assert actions() == set()
+    with pytest.raises(services.IncidentStateError):
+        services.incident_notify(incident=incident, organisations=[org_a], user=dpo_user)
