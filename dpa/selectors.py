@@ -1,6 +1,16 @@
 """Reads other apps may use. The breach notifications call `notice_contact_for`."""
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from dpa.models import Agreement, DpaVersion
@@ -68,44 +78,53 @@ def agreement_history(organisation: Organisation):
     )
 
 
-def status_of(organisation: Organisation, latest: DpaVersion | None = None) -> str:
-    latest = latest if latest is not None else latest_published_version()
-    if awaiting_agreement(organisation) is not None:
-        return DpaStatus.AWAITING
-    agreement = agreement_in_force(organisation)
-    if agreement is None:
-        return DpaStatus.NOT_SIGNED
-    if agreement.kind == Agreement.Kind.NEGOTIATED or latest is None:
-        return DpaStatus.EXECUTED
-    return DpaStatus.EXECUTED if agreement.version_id == latest.pk else DpaStatus.SUPERSEDED
-
-
-def organisation_status_list(*, search: str = "", status: str = ""):
-    """Customer organisations annotated with their DPA status (`dpa_status`), the version
-    their agreement in force was signed on and whether one awaits countersignature."""
+def _with_dpa_status(organisations: QuerySet) -> QuerySet:
+    """Annotate each organisation with its DPA status (`dpa_status`), the version its agreement
+    in force was signed on and whether one awaits countersignature: the one statement of the
+    rule, for one organisation's page and for the staff list alike."""
     latest = latest_published_version()
-    in_force = Agreement.objects.in_force().filter(organisation=OuterRef("pk"))
+    in_force = (
+        Agreement.objects.in_force().filter(organisation=OuterRef("pk")).order_by("-executed_at")
+    )
     awaiting = Agreement.objects.filter(
         organisation=OuterRef("pk"), status=Agreement.Status.AWAITING_COUNTERSIGNATURE
     )
-    organisations = Organisation.objects.filter(kind=Organisation.Kind.CUSTOMER).annotate(
+    organisations = organisations.annotate(
         has_awaiting=Exists(awaiting),
         awaiting_id=Subquery(awaiting.values("public_id")[:1]),
         in_force_id=Subquery(in_force.values("public_id")[:1]),
         in_force_kind=Subquery(in_force.values("kind")[:1]),
         in_force_version=Subquery(in_force.values("version__number")[:1]),
     )
-    latest_number = latest.number if latest else None
-    organisations = organisations.annotate(
+    # A negotiated DPA stands beside the versions; a signed one is current while no newer
+    # version is published.
+    current = (
+        Q(in_force_kind=Agreement.Kind.NEGOTIATED) | Q(in_force_id__isnull=False)
+        if latest is None
+        else Q(in_force_kind=Agreement.Kind.NEGOTIATED) | Q(in_force_version=latest.number)
+    )
+    return organisations.annotate(
         dpa_status=Case(
             When(has_awaiting=True, then=Value(DpaStatus.AWAITING)),
-            When(in_force_kind=Agreement.Kind.NEGOTIATED, then=Value(DpaStatus.EXECUTED)),
-            When(in_force_version=latest_number, then=Value(DpaStatus.EXECUTED)),
+            When(current, then=Value(DpaStatus.EXECUTED)),
             When(in_force_id__isnull=False, then=Value(DpaStatus.SUPERSEDED)),
             default=Value(DpaStatus.NOT_SIGNED),
             output_field=CharField(),
         )
     )
+
+
+def status_of(organisation: Organisation) -> str:
+    return (
+        _with_dpa_status(Organisation.objects.filter(pk=organisation.pk))
+        .values_list("dpa_status", flat=True)
+        .get()
+    )
+
+
+def organisation_status_list(*, search: str = "", status: str = ""):
+    """Customer organisations annotated with their DPA status (see `_with_dpa_status`)."""
+    organisations = _with_dpa_status(Organisation.objects.filter(kind=Organisation.Kind.CUSTOMER))
     if search:
         organisations = organisations.filter(Q(name__icontains=search) | Q(slug__icontains=search))
     if status:

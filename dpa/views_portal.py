@@ -59,7 +59,7 @@ def organisation_page(request, slug):
         {"agreement": agreement, "download_url": _download_url(agreement, request.user)}
         for agreement in selectors.agreement_history(organisation)
     ]
-    status = selectors.status_of(organisation, latest)
+    status = selectors.status_of(organisation)
     return render(
         request,
         "dpa/portal/organisation.html",

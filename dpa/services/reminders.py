@@ -25,7 +25,7 @@ def reminder_send(*, organisation: Organisation, user, request=None, now=None) -
     version = latest_published_version()
     if version is None:
         raise DpaRefused(_("No DPA version is published yet."))
-    status = status_of(organisation, version)
+    status = status_of(organisation)
     if status not in DpaStatus.NEEDS_SIGNATURE:
         raise DpaRefused(_("%(name)s has signed the current version.") % {"name": organisation})
     admins = admins_of(organisation)

@@ -70,6 +70,17 @@ def test_the_list_shows_each_status_and_filters(
     assert reverse("dpa_staff:remind", args=["soylent"]) not in searched
     # The contract term, and where to edit it.
     assert reverse("staff_organisations:edit", args=["acme"]) in page
+    # Each organisation's own DPA page states the status the list shows.
+    from dpa.selectors import DpaStatus, organisation_status_list, status_of
+
+    listed = {row.slug: row.dpa_status for row in organisation_status_list()}
+    assert (listed["acme"], listed["globex"], listed["soylent"]) == (
+        DpaStatus.SUPERSEDED,
+        DpaStatus.NOT_SIGNED,
+        DpaStatus.EXECUTED,
+    )
+    for organisation in (org_a, org_b, signed):
+        assert status_of(organisation) == listed[organisation.slug]
 
 
 def test_remind_emails_the_admins_once_a_day(staff_client, org_b, admin_b, version):
