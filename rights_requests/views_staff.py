@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -174,17 +175,21 @@ def _fulfil(request, rr):
 
 ACTIONS = {
     "assign": _assign,
-    "note": _with_text(services.rights_request_note, "The note was added."),
-    "message": _with_text(services.rights_request_message, "The message was sent."),
-    "pause": _with_text(services.rights_request_pause, "The clock is paused."),
+    "note": _with_text(services.rights_request_note, gettext_lazy("The note was added.")),
+    "message": _with_text(services.rights_request_message, gettext_lazy("The message was sent.")),
+    "pause": _with_text(services.rights_request_pause, gettext_lazy("The clock is paused.")),
     "resume": _resume,
-    "extend": _with_text(services.rights_request_extend, "The deadline was extended."),
+    "extend": _with_text(
+        services.rights_request_extend, gettext_lazy("The deadline was extended.")
+    ),
     "reject": _reject,
     "duplicate": _duplicate,
     "spam": _spam,
     "rectify": _rectify,
     "fulfil": _fulfil,
-    "complete": _with_text(services.rights_request_complete, "The request is complete."),
+    "complete": _with_text(
+        services.rights_request_complete, gettext_lazy("The request is complete.")
+    ),
 }
 
 
@@ -201,7 +206,7 @@ def request_action(request, reference, action):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _(done))
+        messages.success(request, done)
     return redirect("rights_requests_staff:request_detail", reference=reference)
 
 
