@@ -4,7 +4,7 @@ with the audit trail) as the PDF of record, with 50 sub-processors and 40 contro
     .venv/bin/python benchmarks/dpa_pdf.py [--subprocessors 50] [--controls 40] [--runs 5]
 
 The document is built from a frozen annex snapshot as at countersignature
-(`dpa.documents.document_html` with signatures, then `render_pdf`), so no database is needed.
+(`dpa.documents.document_html` with signatures, then `html_to_pdf`), so no database is needed.
 One warm-up render first (WeasyPrint loads its fonts once per process), then the median and
 the spread of --runs timed renders. Aim of issue 6: the median under 2 s.
 """
@@ -26,7 +26,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from dpa.documents import document_html, render_pdf, sha256_hex, transfers_of  # noqa: E402
+from dpa.documents import document_html, sha256_hex, transfers_of  # noqa: E402
+from trustcentre.lib.pdf import html_to_pdf  # noqa: E402
 
 BODY = "\n\n".join(
     f"## {number}. Clause {number}\n\n"
@@ -126,7 +127,7 @@ def main() -> None:
     data = snapshot(args.subprocessors, args.controls)
 
     def render() -> bytes:
-        return render_pdf(document_html(body=BODY, snapshot=data, signatures=signatures()))
+        return html_to_pdf(document_html(body=BODY, snapshot=data, signatures=signatures()))
 
     warm = time.perf_counter()
     pdf = render()

@@ -153,12 +153,6 @@ def sha256_hex(data: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
 def preview_snapshot(version: DpaVersion) -> dict:
     """A draft's annexes from today's live data, with the customer's details left as blanks."""
     parties = {"customer_legal_name": ""}

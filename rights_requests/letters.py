@@ -2,11 +2,11 @@
 basis of a refusal, and how to complain to a supervisory authority."""
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from rights_requests.models import FulfilmentJob, RequestEvent, RightsRequest
+from trustcentre.lib.pdf import template_to_pdf
 
 # Where a requester complains, by jurisdiction (GDPR Art. 77; CCPA: the CPPA).
 SUPERVISORY_AUTHORITIES = {
@@ -40,10 +40,7 @@ def letter_context(rr: RightsRequest) -> dict:
 
 
 def letter_pdf(rr: RightsRequest) -> bytes:
-    from weasyprint import HTML  # imported late: it loads Pango, slow and not always needed
-
-    html = render_to_string("rights_requests/letter.html", letter_context(rr))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return template_to_pdf("rights_requests/letter.html", letter_context(rr))
 
 
 def letter_filename(rr: RightsRequest) -> str:

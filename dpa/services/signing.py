@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dpa.documents import annex_snapshot, document_html, render_pdf, sha256_hex
+from dpa.documents import annex_snapshot, document_html, sha256_hex
 from dpa.models import Agreement, DpaVersion
 from dpa.selectors import admins_of, latest_published_version
 from dpa.services.errors import AlreadyExecuted, DpaRefused, NotAllowed, SecondFactorNeeded
@@ -19,6 +19,7 @@ from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.permissions import has_staff_role, is_organisation_admin
 from trustcentre.audit.services import audit_record, client_ip
 from trustcentre.documents.files import check_upload, store_private
+from trustcentre.lib.pdf import html_to_pdf
 from trustcentre.notifications.services import email_enqueue
 
 STORAGE_FOLDER = "dpa"
@@ -256,7 +257,7 @@ def _execute(agreement: Agreement, *, user, now, request) -> Agreement:
         snapshot=agreement.annexes,
         signatures=_signatures(agreement, user, now, request),
     )
-    pdf = render_pdf(html)
+    pdf = html_to_pdf(html)
     digest = sha256_hex(pdf)
     agreement.status = Agreement.Status.EXECUTED
     agreement.countersigned_by = user

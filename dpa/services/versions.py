@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dpa.body import body_problems, has_unsafe_html
-from dpa.documents import document_html, preview_snapshot, render_pdf
+from dpa.documents import document_html, preview_snapshot
 from dpa.models import DpaVersion
 from dpa.services.errors import DpaRefused, NotAllowed, TemplateRefused
 from subprocessors.models import Topic
@@ -17,6 +17,7 @@ from subprocessors.services.subscriptions import subscribers_for, subscription_e
 from trustcentre.accounts.models import Membership, Organisation
 from trustcentre.accounts.permissions import has_staff_role
 from trustcentre.audit.services import audit_record
+from trustcentre.lib.pdf import html_to_pdf
 from trustcentre.notifications.models import WebhookEvent
 from trustcentre.notifications.services import email_enqueue
 from trustcentre.notifications.webhooks import webhook_publish
@@ -114,7 +115,7 @@ def version_update(*, version: DpaVersion, user, data: dict, request=None) -> Dp
 def version_preview_pdf(version: DpaVersion) -> bytes:
     """The version as the PDF a customer would sign today, with blanks for their details."""
     html = document_html(body=version.body, snapshot=preview_snapshot(version), draft=True)
-    return render_pdf(html)
+    return html_to_pdf(html)
 
 
 def _customer_admins():

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from trustcentre.lib.pdf import html_to_pdf
+
 OVERVIEW = (
     "Security and privacy at {provider}",
     "We provide web analytics and lead insights to B2B companies. Our customers decide what "
@@ -362,8 +364,6 @@ NDA_TEXT = """Mutual non-disclosure agreement
 
 
 def _pdf(title: str, body: str) -> bytes:
-    from weasyprint import HTML
-
     paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n") if line.strip())
     html = (
         "<html><head><meta charset='utf-8'><style>body{font-family:'DejaVu Sans',sans-serif;"
@@ -372,7 +372,7 @@ def _pdf(title: str, body: str) -> bytes:
         "<p style='page-break-before:always'>Annex: details</p>"
         "<p>This annex continues the document on a second page.</p></body></html>"
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def seed(stdout) -> None:

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from trustcentre.documents.models import (
     Questionnaire,
 )
 from trustcentre.documents.views import file_response
+from trustcentre.lib.pdf import template_to_pdf
 from trustcentre.lib.signed_links import (
     BadSignature,
     SignatureExpired,
@@ -186,13 +186,10 @@ def nda_detail(request, public_id):
 
 
 def nda_receipt_pdf(acceptance: NdaAcceptance) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+    return template_to_pdf(
         "documents/pdf/nda_receipt.html",
         {"acceptance": acceptance, "provider_name": settings.PROVIDER_NAME},
     )
-    return HTML(string=html).write_pdf()
 
 
 @never_cache

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +36,7 @@ from trustcentre.jobs.services import (
     job_fail_if_still_owned,
     job_retry,
 )
+from trustcentre.lib.pdf import template_to_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -306,9 +306,7 @@ def facts_digest(facts: dict) -> str:
 
 
 def render_certificate_pdf(facts: dict, *, digest: str) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+    return template_to_pdf(
         "end_of_contract/certificate.html",
         {
             "facts": facts,
@@ -319,7 +317,6 @@ def render_certificate_pdf(facts: dict, *, digest: str) -> bytes:
             "backups_overwritten_by": datetime.date.fromisoformat(facts["backups_overwritten_by"]),
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def _store(name: str, content: bytes) -> None:
