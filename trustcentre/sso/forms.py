@@ -19,11 +19,21 @@ BaseResetPasswordKeyForm = import_string(settings.SSO_BASE_RESET_PASSWORD_KEY_FO
 BaseSignupForm = import_string(settings.SSO_BASE_SIGNUP_FORM)
 
 
-def _enforced_message(identity_provider) -> str:
-    return gettext(
-        "%(organisation)s signs its people in with single sign-on, so passwords are not used "
-        "for this address. Leave the password empty and continue to your organisation's sign-in."
-    ) % {"organisation": identity_provider.organisation.name}
+def refuse_password_where_enforced(email: str | None, identity_provider=None) -> None:
+    """The one statement of "enforce": an address whose organisation turned it on neither signs
+    in, signs up, nor resets with a password. Raises the message its people see."""
+    if identity_provider is None and email:
+        identity_provider = identity_provider_for_email(email)
+    if identity_provider is not None and identity_provider.enforce:
+        raise ValidationError(
+            gettext(
+                "%(organisation)s signs its people in with single sign-on, so passwords are not "
+                "used for this address. Leave the password empty and continue to your "
+                "organisation's sign-in."
+            )
+            % {"organisation": identity_provider.organisation.name},
+            code="sso_enforced",
+        )
 
 
 class LoginForm(BaseLoginForm):
@@ -46,8 +56,7 @@ class LoginForm(BaseLoginForm):
             if not password:
                 self.identity_provider = identity_provider
                 return self.cleaned_data
-            if identity_provider.enforce:
-                raise ValidationError(_enforced_message(identity_provider), code="sso_enforced")
+            refuse_password_where_enforced(email, identity_provider)
         elif email and not password:
             self.add_error(
                 "password", ValidationError(gettext("Enter your password."), code="required")
@@ -68,10 +77,7 @@ class LoginForm(BaseLoginForm):
 
 class ResetPasswordForm(BaseResetPasswordForm):
     def clean_email(self):
-        email = self.cleaned_data["email"]
-        identity_provider = identity_provider_for_email(email)
-        if identity_provider is not None and identity_provider.enforce:
-            raise ValidationError(_enforced_message(identity_provider), code="sso_enforced")
+        refuse_password_where_enforced(self.cleaned_data["email"])
         return super().clean_email()
 
 
@@ -79,9 +85,7 @@ class ResetPasswordKeyForm(BaseResetPasswordKeyForm):
     """A reset link sent before the organisation turned "enforce" on no longer sets a password."""
 
     def clean(self):
-        identity_provider = identity_provider_for_email(self.user.email) if self.user else None
-        if identity_provider is not None and identity_provider.enforce:
-            raise ValidationError(_enforced_message(identity_provider), code="sso_enforced")
+        refuse_password_where_enforced(self.user.email if self.user else None)
         return super().clean()
 
 
@@ -91,9 +95,7 @@ class SignupForm(BaseSignupForm):
 
     def clean_email(self):
         email = super().clean_email()
-        identity_provider = identity_provider_for_email(email) if email else None
-        if identity_provider is not None and identity_provider.enforce:
-            raise ValidationError(_enforced_message(identity_provider), code="sso_enforced")
+        refuse_password_where_enforced(email)
         return email
 
 
