@@ -6,9 +6,12 @@ from allauth.socialaccount.models import SocialAccount
 from tests.sso.conftest import sso_round_trip, start_sign_in, through_provider
 from trustcentre.accounts.models import Membership, User
 from trustcentre.audit.models import AuditEvent
+from trustcentre.notifications.models import OutboxMessage
 
 
-def test_first_sign_in_creates_a_member_without_password(client, acme_idp, oidc_provider, org_a):
+def test_first_sign_in_creates_a_member_without_password(
+    client, acme_idp, oidc_provider, org_a, admin_a
+):
     response = sso_round_trip(client, "new.person@acme.test")
 
     assert response.status_code == 302
@@ -25,6 +28,11 @@ def test_first_sign_in_creates_a_member_without_password(client, acme_idp, oidc_
     assert portal.request["PATH_INFO"] == "/portal/"
     actions = list(AuditEvent.objects.values_list("action", flat=True))
     assert "membership.created" in actions and "sso.signed_in" in actions
+    joined = AuditEvent.objects.get(action="membership.created", organisation=org_a)
+    assert joined.details == {"user": str(user.public_id), "role": "member", "via": "sso"}
+    # The organisation's own identity provider vouched for the person: no email to its admins,
+    # unlike a join by email domain that nobody approved.
+    assert not OutboxMessage.objects.filter(to_email=admin_a.email).exists()
 
 
 def test_the_session_key_changes_at_sign_in(client, acme_idp):

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trustcentre.accounts.models import Membership, Organisation
+from trustcentre.accounts.models import Organisation
+from trustcentre.accounts.services.memberships import membership_join
 from trustcentre.audit.services import audit_record
 from trustcentre.sso.models import IdentityProvider, RoutedDomain
 
@@ -308,18 +309,11 @@ def sign_in_completed(*, user, identity_provider: IdentityProvider, email: str, 
         address.verified = True
         address.save(update_fields=["verified"])
     organisation = identity_provider.organisation
-    membership, created = Membership.objects.get_or_create(
-        organisation=organisation, user=user, defaults={"role": Membership.Role.MEMBER}
+    # The organisation's own identity provider vouched for the person, so its admins are not
+    # emailed about each colleague's first sign-in as they are for a join by email domain.
+    membership, _created = membership_join(
+        organisation=organisation, user=user, via="sso", tell_admins=False, request=request
     )
-    if created:
-        audit_record(
-            action="membership.created",
-            actor=user,
-            obj=organisation,
-            organisation=organisation,
-            request=request,
-            details={"user": str(user.public_id), "role": membership.role, "via": "sso"},
-        )
     audit_record(
         action="sso.signed_in",
         actor=user,

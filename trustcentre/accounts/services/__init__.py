@@ -15,6 +15,7 @@ from trustcentre.accounts.services.invitations import (  # noqa: F401
 )
 from trustcentre.accounts.services.memberships import (  # noqa: F401
     membership_change_role,
+    membership_join,
     membership_remove,
 )
 from trustcentre.accounts.services.organisations import (  # noqa: F401

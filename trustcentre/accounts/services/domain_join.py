@@ -4,13 +4,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from trustcentre.accounts.models import Membership, Organisation
-from trustcentre.accounts.services._common import (
-    _display_name,
-    _organisation_admins,
-    _organisation_url,
-)
-from trustcentre.audit.services import audit_record
-from trustcentre.notifications.services import email_enqueue
+from trustcentre.accounts.services.memberships import membership_join
 
 
 @transaction.atomic
@@ -28,31 +22,12 @@ def organisation_join_by_domain(*, user, request=None) -> list[Membership]:
     for organisation in candidates:
         if not domains.intersection(organisation.email_domains):
             continue
-        membership = Membership.objects.create(
-            organisation=organisation, user=user, role=Membership.Role.MEMBER
-        )
-        event = audit_record(
-            action="membership.created",
-            actor=user,
-            obj=organisation,
+        membership, _new = membership_join(
             organisation=organisation,
+            user=user,
+            via="email_domain",
+            tell_admins=True,
             request=request,
-            details={"user": str(user.public_id), "role": membership.role, "via": "email_domain"},
         )
-        # The admins should know who joined, since nobody approved it.
-        for admin in _organisation_admins(organisation):
-            email_enqueue(
-                to=admin.email,
-                template="membership_joined_by_domain",
-                context={
-                    "organisation": organisation,
-                    "member_name": _display_name(user),
-                    "member_email": user.email,
-                    "organisation_url": _organisation_url(organisation),
-                },
-                cause=f"membership.created:{event.public_id}",
-                recipient=admin,
-                organisation=organisation,
-            )
         created.append(membership)
     return created

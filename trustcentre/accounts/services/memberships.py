@@ -1,12 +1,18 @@
-"""Removing members and changing their role; an organisation always keeps an admin."""
+"""Joining without an invitation, removing members and changing their role; an organisation
+always keeps an admin."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from trustcentre.accounts.models import Membership
+from trustcentre.accounts.models import Membership, Organisation
 from trustcentre.accounts.permissions import can_manage_members
-from trustcentre.accounts.services._common import _display_name, _lock, _organisation_url
+from trustcentre.accounts.services._common import (
+    _display_name,
+    _lock,
+    _organisation_admins,
+    _organisation_url,
+)
 from trustcentre.audit.services import audit_record
 from trustcentre.notifications.services import email_enqueue
 
@@ -92,3 +98,42 @@ def membership_change_role(
         organisation=organisation,
     )
     return membership
+
+
+@transaction.atomic
+def membership_join(
+    *, organisation: Organisation, user, via: str, tell_admins: bool, request=None
+) -> tuple[Membership, bool]:
+    """The person joins the organisation without an invitation (by a verified email domain, or
+    through the organisation's identity provider): as a member, never as admin, and an existing
+    membership keeps its role. Returns the membership and whether it is new. A new one is
+    audited; with `tell_admins`, each admin is emailed, since nobody approved it."""
+    membership, created = Membership.objects.get_or_create(
+        organisation=organisation, user=user, defaults={"role": Membership.Role.MEMBER}
+    )
+    if not created:
+        return membership, False
+    event = audit_record(
+        action="membership.created",
+        actor=user,
+        obj=organisation,
+        organisation=organisation,
+        request=request,
+        details={"user": str(user.public_id), "role": membership.role, "via": via},
+    )
+    if tell_admins:
+        for admin in _organisation_admins(organisation):
+            email_enqueue(
+                to=admin.email,
+                template="membership_joined_by_domain",
+                context={
+                    "organisation": organisation,
+                    "member_name": _display_name(user),
+                    "member_email": user.email,
+                    "organisation_url": _organisation_url(organisation),
+                },
+                cause=f"membership.created:{event.public_id}",
+                recipient=admin,
+                organisation=organisation,
+            )
+    return membership, True
