@@ -33,3 +33,4 @@ def test_every_limited_operation_documents_429_with_retry_after_and_problem_deta
                     missing.append(f"{method.upper()} {path}: {status} not problem+json")
     assert not missing, "\n".join(missing)
     assert len(schema["paths"]) >= 10
+    assert any(is_throttled(path) for path in schema["paths"])  # the 429 check was made
