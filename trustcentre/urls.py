@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 from trustcentre.content.views import security_txt
 from trustcentre.lib.api_docs import ApiDocsView
 from trustcentre.pages.views import healthz
+from trustcentre.sso import views as sso_views
 
 # The admin signs in through allauth (rate limits, MFA), never through its own form.
 admin.site.login = login_required(admin.site.login)
@@ -23,6 +24,9 @@ urlpatterns = [
     # Our second-factor pages (django-otp) first, so allauth never shadows them.
     path("accounts/", include("trustcentre.accounts.urls_mfa")),
     path("accounts/sso/", include("trustcentre.sso.urls")),
+    # Before allauth's routes, which would otherwise serve the same providers unhardened.
+    path("accounts/oidc/<str:provider_id>/login/", sso_views.allauth_oidc_closed),
+    path("accounts/oidc/<str:provider_id>/login/callback/", sso_views.allauth_oidc_closed),
     path("accounts/", include("allauth.urls")),
     path("portal/exports/", include("exports.urls")),
     path("portal/leaving/", include("exports.end_of_contract.urls_portal")),

@@ -105,3 +105,14 @@ def test_a_linked_account_whose_address_changed_is_refused(client, acme_idp, oid
     oidc_provider.identity = {**oidc_provider.identity, "email": "renamed@acme.test"}
 
     _refused(client, sso_round_trip(client, "renamed@acme.test"), "email_changed")
+
+
+def test_allauths_own_oidc_routes_are_closed_even_for_a_configured_provider(client, acme_idp):
+    """Only the hardened callback (issuer, subject and algorithm checks) signs anyone in."""
+    for path in (
+        f"/accounts/oidc/{acme_idp.provider_id}/login/",
+        f"/accounts/oidc/{acme_idp.provider_id}/login/callback/?code=x&state=y",
+    ):
+        assert client.get(path).status_code == 404
+        assert client.post(path).status_code == 404
+    assert "_auth_user_id" not in client.session

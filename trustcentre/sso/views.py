@@ -36,6 +36,13 @@ def callback(request, provider_id):
         raise Http404 from None
 
 
+def allauth_oidc_closed(request, provider_id):
+    """allauth's own OpenID Connect login and callback, which use its stock adapter without the
+    issuer, subject and algorithm checks above: every organisation's sign-in goes through
+    `callback`, so these stay closed even for a configured provider."""
+    raise Http404
+
+
 def _identity_provider_of(organisation) -> IdentityProvider | None:
     return (
         IdentityProvider.objects.select_related("social_app")
