@@ -12,9 +12,13 @@ def complete_sign_in(sender, request, user, sociallogin=None, **kwargs):
     state = getattr(sociallogin, "state", None) or {}
     if "sso_identity_provider" not in state:
         return
-    identity_provider = IdentityProvider.objects.select_related("organisation", "social_app").get(
-        pk=state["sso_identity_provider"]
+    identity_provider = (
+        IdentityProvider.objects.select_related("organisation", "social_app")
+        .filter(pk=state["sso_identity_provider"])
+        .first()
     )
+    if identity_provider is None:  # removed by staff while this person was at the provider
+        return
     sign_in_completed(
         user=user, identity_provider=identity_provider, email=state["sso_email"], request=request
     )

@@ -100,6 +100,26 @@ def _clean_domains(organisation: Organisation, domains, identity_provider) -> li
                 % {"domains": ", ".join(foreign), "organisation": organisation.name}
             }
         )
+    # A domain another organisation also lists would let this provider sign in that
+    # organisation's people too (accounts are linked by verified address).
+    shared = sorted(
+        {
+            domain
+            for other in Organisation.objects.exclude(pk=organisation.pk).only("email_domains")
+            for domain in other.email_domains
+            if domain in domains
+        }
+    )
+    if shared:
+        raise ValidationError(
+            {
+                "domains": _(
+                    "%(domains)s is also an email domain of another organisation; an identity "
+                    "provider can only route domains that belong to its organisation alone."
+                )
+                % {"domains": ", ".join(shared)}
+            }
+        )
     taken = RoutedDomain.objects.filter(domain__in=domains)
     if identity_provider is not None:
         taken = taken.exclude(identity_provider=identity_provider)
