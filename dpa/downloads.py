@@ -6,11 +6,11 @@ import hashlib
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils.text import get_valid_filename
 
 from dpa.models import Agreement
 from trustcentre.audit.services import audit_record
 from trustcentre.documents.files import read_private
+from trustcentre.lib.files import file_response
 from trustcentre.lib.signed_links import make_signed_token, read_signed_token
 
 DOWNLOAD_PURPOSE = "dpa-download"
@@ -48,12 +48,4 @@ def agreement_file_response(agreement: Agreement, *, request) -> HttpResponse:
         organisation=agreement.organisation,
         details={"sha256": agreement.executed_sha256},
     )
-    response = HttpResponse(data, content_type="application/pdf")
-    name = get_valid_filename(agreement.executed_filename) or "dpa.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Content-Length"] = str(len(data))
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return file_response(data, filename=agreement.executed_filename, content_type="application/pdf")

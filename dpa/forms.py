@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from dpa.body import PLACEHOLDERS, body_problems
+from dpa.body import PLACEHOLDERS
 from dpa.models import DpaVersion
 from dpa.selectors import DpaStatus
 
@@ -12,17 +12,7 @@ from dpa.selectors import DpaStatus
 class VersionForm(forms.ModelForm):
     class Meta:
         model = DpaVersion
-        fields = [
-            "title",
-            "body",
-            "summary_of_changes",
-            "objection_window_days",
-            "subject_matter",
-            "duration",
-            "nature_and_purpose",
-            "data_categories",
-            "data_subjects",
-        ]
+        fields = DpaVersion.EDITABLE_FIELDS
         widgets = {
             "body": forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}),
             "summary_of_changes": forms.Textarea(attrs={"rows": 4}),
@@ -38,13 +28,6 @@ class VersionForm(forms.ModelForm):
         self.fields["body"].help_text = _(
             "Markdown. Placeholders: %(names)s. No HTML scripts, styles or event handlers."
         ) % {"names": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)}
-
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        problems = body_problems(body)
-        if problems:
-            raise forms.ValidationError(problems)
-        return body
 
 
 class SignForm(forms.Form):

@@ -27,6 +27,20 @@ class DpaVersion(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
+    # What legal writes in a draft (the form's fields, in its order); the rest is set by
+    # publishing.
+    EDITABLE_FIELDS = (
+        "title",
+        "body",
+        "summary_of_changes",
+        "objection_window_days",
+        "subject_matter",
+        "duration",
+        "nature_and_purpose",
+        "data_categories",
+        "data_subjects",
+    )
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.PositiveIntegerField(_("version"), unique=True, null=True, blank=True)
     status = models.CharField(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dpa.models import Agreement, DpaVersion
 from trustcentre.accounts.models import Membership, Organisation
+from trustcentre.accounts.selectors import portal_organisations
 
 
 class DpaStatus:
@@ -154,8 +155,4 @@ def admins_of(organisation: Organisation) -> list:
 
 def dpa_organisations_of(user):
     """The customer organisations a person belongs to (the portal's DPA pages are theirs)."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        memberships__user=user, kind=Organisation.Kind.CUSTOMER
-    ).distinct()
+    return portal_organisations(user=user).filter(kind=Organisation.Kind.CUSTOMER)

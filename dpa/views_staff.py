@@ -4,8 +4,9 @@ the versions (draft, preview as PDF, publish, who signed), countersignature and 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,8 +15,10 @@ from dpa import selectors, services
 from dpa.downloads import agreement_file_response
 from dpa.forms import NegotiatedUploadForm, StatusFilterForm, VersionForm
 from dpa.models import Agreement, DpaVersion
+from trustcentre.accounts.mfa import safe_next_url
 from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.permissions import staff_role_required
+from trustcentre.lib.files import file_response
 
 ORGANISATIONS_PER_PAGE = 25
 legal_required = staff_role_required("legal")
@@ -89,11 +92,8 @@ def remind(request, slug):
             _("A reminder went to %(count)d admin(s) of %(name)s.")
             % {"count": reminder.recipients, "name": organisation.name},
         )
-    back = request.POST.get("back", "")
-    # Back to the filtered list the button was on; only ever a page of this workbench.
-    if back.startswith("/staff/dpa/") and "//" not in back:
-        return redirect(back)
-    return redirect("dpa_staff:home")
+    # Back to the filtered list the button was on.
+    return redirect(safe_next_url(request, reverse("dpa_staff:home")))
 
 
 @never_cache
@@ -123,33 +123,24 @@ def version_create(request):
     latest = selectors.latest_published_version()
     initial = {}
     if latest is not None:
-        initial = {field: getattr(latest, field) for field in services.versions.EDITABLE_FIELDS}
+        initial = {field: getattr(latest, field) for field in DpaVersion.EDITABLE_FIELDS}
         initial["summary_of_changes"] = ""
     form = VersionForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
-            version = services.version_create(
-                user=request.user, data=form.cleaned_data, request=request
-            )
-            messages.success(
-                request, _("The draft is saved. Preview it as the PDF before publishing.")
-            )
-            return redirect("dpa_staff:version_detail", public_id=version.public_id)
-        _audit_refused_body(request, form)
+            try:
+                version = services.version_create(
+                    user=request.user, data=form.cleaned_data, request=request
+                )
+            except services.TemplateRefused as refusal:
+                form.add_error("body", refusal.problems)
+            else:
+                messages.success(
+                    request, _("The draft is saved. Preview it as the PDF before publishing.")
+                )
+                return redirect("dpa_staff:version_detail", public_id=version.public_id)
         return _version_form_page(request, form, status=400)
     return _version_form_page(request, form)
-
-
-def _audit_refused_body(request, form, version=None):
-    """The form refused the body: a script or unsafe HTML is a security event."""
-    body = form.data.get("body", "")
-    if "body" in form.errors:
-        try:
-            services.versions.version_body_check(
-                body, user=request.user, request=request, version=version
-            )
-        except services.TemplateRefused:
-            pass
 
 
 @never_cache
@@ -171,14 +162,17 @@ def version_edit(request, public_id):
     form = VersionForm(request.POST or None, instance=version)
     if request.method == "POST":
         if form.is_valid():
-            data = {f: form.cleaned_data[f] for f in services.versions.EDITABLE_FIELDS}
-            # A fresh copy: the form's instance already holds the new values.
-            services.version_update(
-                version=_version(public_id), user=request.user, data=data, request=request
-            )
-            messages.success(request, _("The draft is saved."))
-            return redirect("dpa_staff:version_detail", public_id=version.public_id)
-        _audit_refused_body(request, form, version)
+            data = {f: form.cleaned_data[f] for f in DpaVersion.EDITABLE_FIELDS}
+            try:
+                # A fresh copy: the form's instance already holds the new values.
+                services.version_update(
+                    version=_version(public_id), user=request.user, data=data, request=request
+                )
+            except services.TemplateRefused as refusal:
+                form.add_error("body", refusal.problems)
+            else:
+                messages.success(request, _("The draft is saved."))
+                return redirect("dpa_staff:version_detail", public_id=version.public_id)
         return _version_form_page(request, form, version, status=400)
     return _version_form_page(request, form, version)
 
@@ -201,14 +195,13 @@ def version_detail(request, public_id):
 @require_GET
 def version_preview(request, public_id):
     version = _version(public_id)
-    pdf = services.version_preview_pdf(version)
-    response = HttpResponse(pdf, content_type="application/pdf")
     label = f"v{version.number}" if version.number else "draft"
-    response["Content-Disposition"] = f'inline; filename="DPA-{label}-preview.pdf"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return file_response(
+        services.version_preview_pdf(version),
+        filename=f"DPA-{label}-preview.pdf",
+        content_type="application/pdf",
+        inline=True,
+    )
 
 
 @never_cache
@@ -217,14 +210,14 @@ def version_preview(request, public_id):
 def version_publish(request, public_id):
     version = _version(public_id)
     try:
-        services.version_publish(version=version, user=request.user, request=request)
+        published = services.version_publish(version=version, user=request.user, request=request)
     except services.DpaRefused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(
             request,
             _("Version %(number)s is published; subscribers and customer admins are notified.")
-            % {"number": DpaVersion.objects.get(pk=version.pk).number},
+            % {"number": published.number},
         )
     return redirect("dpa_staff:version_detail", public_id=version.public_id)
 

@@ -26,6 +26,7 @@ from trustcentre.accounts.mfa import fresh_authentication_required
 from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.selectors import portal_organisations
 from trustcentre.audit.services import audit_record
+from trustcentre.lib.files import private_file
 from trustcentre.lib.signed_links import (
     BadSignature,
     SignatureExpired,
@@ -64,11 +65,7 @@ def archive_response(job: ExportJob) -> FileResponse:
     response = FileResponse(
         handle, as_attachment=True, filename=archive_filename(job), content_type="application/zip"
     )
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return private_file(response)
 
 
 def _export_organisation(request, slug) -> Organisation:

@@ -30,6 +30,7 @@ from rights_requests.models import FulfilmentJob, Referral, RightsRequest
 from rights_requests.ratelimit import allow
 from trustcentre.accounts.models import Membership
 from trustcentre.audit.services import client_ip
+from trustcentre.lib.files import private_file
 from trustcentre.lib.signed_links import (
     BadSignature,
     SignatureExpired,
@@ -41,19 +42,9 @@ SESSION_KEY = "rights_requests_access"
 DOWNLOAD_PURPOSE = "rights-request-download"
 
 
-def private_file(response):
-    """A file holding personal data: never cached, sniffed, rendered as a page or referred
-    from. Pages with a form keep the site's same-origin policy instead (their token never leaves
-    the site): under no-referrer, browsers send "Origin: null" with the form's POST and CSRF
-    protection rightly refuses it."""
-    response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
-
-
 def _private_page(response):
+    """A page about the request: never cached, but it keeps the site's referrer policy, since
+    its forms' POSTs would be refused under no-referrer (see private_file)."""
     response["Cache-Control"] = "no-store"
     return response
 

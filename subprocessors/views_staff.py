@@ -22,16 +22,9 @@ from subprocessors.forms import (
 )
 from subprocessors.models import ChangeNotice, NoticeDispatch, Objection, SubProcessor
 from trustcentre.accounts.permissions import staff_role_required
+from trustcentre.lib.forms import add_validation_error
 
 legal_required = staff_role_required("legal")
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @never_cache
@@ -79,7 +72,7 @@ def subprocessor_new(request):
                 user=request.user, request=request, **form.values()
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -106,7 +99,7 @@ def subprocessor_edit(request, public_id):
                 subprocessor=subprocessor, user=request.user, request=request, **form.values()
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("subprocessors_staff:register")
@@ -136,7 +129,7 @@ def notice_new(request):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             return redirect("subprocessors_staff:notice", public_id=notice.public_id)
     return render(request, "subprocessors/staff_notice_new.html", {"form": form})
@@ -196,7 +189,7 @@ def notice_announce(request, public_id):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         except services.NoticeStateError as error:
             form.add_error(None, str(error))
         else:
@@ -257,7 +250,7 @@ def objection_resolve(request, public_id):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("The objection is resolved and the customer was emailed."))
             return redirect("subprocessors_staff:notice", public_id=objection.notice.public_id)

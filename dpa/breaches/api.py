@@ -19,22 +19,7 @@ class IncidentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = (
-            "id",
-            "reference",
-            "title",
-            "detected_at",
-            "aware_at",
-            "nature",
-            "data_categories",
-            "subjects_affected",
-            "records_affected",
-            "likely_consequences",
-            "measures_taken",
-            "measures_proposed",
-            "customer_actions",
-            "contact_point",
-        )
+        fields = ("id", "reference", *Incident.NOTICE_FIELDS)
         read_only_fields = fields
 
 

@@ -29,6 +29,23 @@ class Incident(models.Model):
         NOTIFIED = "notified", _("Notified")
         CLOSED = "closed", _("Closed")
 
+    # What the DPO writes and every notification carries (email, API, webhook); the order is
+    # the form's and the email's.
+    NOTICE_FIELDS = (
+        "title",
+        "detected_at",
+        "aware_at",
+        "nature",
+        "data_categories",
+        "subjects_affected",
+        "records_affected",
+        "likely_consequences",
+        "measures_taken",
+        "measures_proposed",
+        "customer_actions",
+        "contact_point",
+    )
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from dpa import selectors as dpa_selectors
 from dpa.breaches.deadlines import notification_timing
 from dpa.breaches.models import Delivery, Incident, Notification
-from trustcentre.accounts.models import Membership, Organisation
+from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.permissions import has_staff_role
 from trustcentre.audit.services import audit_record
 from trustcentre.notifications.models import WebhookEvent
@@ -25,21 +25,6 @@ from trustcentre.notifications.webhooks import webhook_publish
 
 Status = Incident.Status
 
-# What the DPO writes; the order is the form's and the email's.
-INCIDENT_FIELDS = (
-    "title",
-    "detected_at",
-    "aware_at",
-    "nature",
-    "data_categories",
-    "subjects_affected",
-    "records_affected",
-    "likely_consequences",
-    "measures_taken",
-    "measures_proposed",
-    "customer_actions",
-    "contact_point",
-)
 REQUIRED_TEXT_FIELDS = (
     "title",
     "nature",
@@ -78,7 +63,7 @@ def time_errors(*, detected_at, aware_at, now: datetime.datetime) -> dict[str, l
 
 def _clean_fields(values: dict, *, now: datetime.datetime) -> dict:
     """The incident's fields, stripped and checked; a ValidationError names each bad field."""
-    unknown = set(values) - set(INCIDENT_FIELDS)
+    unknown = set(values) - set(Incident.NOTICE_FIELDS)
     if unknown:
         raise ValueError(f"unknown incident fields: {sorted(unknown)}")
     cleaned = {
@@ -162,15 +147,8 @@ def recipients_for(organisation: Organisation) -> list[tuple[str, object]]:
     """(address, user or None) for every admin of the organisation and the notice contact of
     its DPA, each address once (compared without case)."""
     seen: dict[str, tuple[str, object]] = {}
-    admins = (
-        Membership.objects.filter(
-            organisation=organisation, role=Membership.Role.ADMIN, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user__email")
-    )
-    for membership in admins:
-        seen.setdefault(membership.user.email.lower(), (membership.user.email, membership.user))
+    for user in dpa_selectors.admins_of(organisation):
+        seen.setdefault(user.email.lower(), (user.email, user))
     contact = dpa_selectors.notice_contact_for(organisation)
     if contact:
         seen.setdefault(contact.strip().lower(), (contact.strip(), None))
@@ -186,6 +164,10 @@ def _utc(value: datetime.datetime | None) -> str | None:
     return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
+def _webhook_value(value):
+    return _utc(value) if isinstance(value, datetime.datetime) else value
+
+
 def notification_webhook_data(notification: Notification) -> dict:
     """The `security.notice.published` event's data: times in UTC (ISO 8601)."""
     incident = notification.incident
@@ -194,18 +176,7 @@ def notification_webhook_data(notification: Notification) -> dict:
         "incident": {
             "id": str(incident.public_id),
             "reference": incident.reference,
-            "title": incident.title,
-            "detected_at": _utc(incident.detected_at),
-            "aware_at": _utc(incident.aware_at),
-            "nature": incident.nature,
-            "data_categories": incident.data_categories,
-            "subjects_affected": incident.subjects_affected,
-            "records_affected": incident.records_affected,
-            "likely_consequences": incident.likely_consequences,
-            "measures_taken": incident.measures_taken,
-            "measures_proposed": incident.measures_proposed,
-            "customer_actions": incident.customer_actions,
-            "contact_point": incident.contact_point,
+            **{name: _webhook_value(getattr(incident, name)) for name in Incident.NOTICE_FIELDS},
         },
         "organisation": str(notification.organisation.public_id),
         "notified_at": _utc(notification.notified_at),

@@ -15,14 +15,7 @@ from dpa.breaches.forms import IncidentFilterForm, IncidentForm, NotifyForm
 from dpa.breaches.models import Incident
 from dpa.breaches.permissions import dpo_required, incident_viewer_required
 from trustcentre.accounts.permissions import has_staff_role
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from trustcentre.lib.forms import add_validation_error
 
 
 def _input_refused(request, form, *, incident=None) -> None:
@@ -69,7 +62,7 @@ def incident_new(request):
                     user=request.user, request=request, **form.cleaned_data
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_validation_error(form, error)
             else:
                 messages.success(
                     request,
@@ -102,7 +95,7 @@ def incident_edit(request, public_id):
                     incident=incident, user=request.user, request=request, **form.cleaned_data
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_validation_error(form, error)
             except services.IncidentStateError as error:
                 form.add_error(None, str(error))
             else:
@@ -168,7 +161,7 @@ def incident_notify(request, public_id):
             request=request,
         )
     except ValidationError as error:
-        _form_errors(form, error)
+        add_validation_error(form, error)
         _input_refused(request, form, incident=incident)
         return _detail(request, incident, notify_form=form, status=400)
     except services.IncidentStateError as error:

@@ -180,7 +180,11 @@ def _store(data: bytes) -> str:
 
 
 def _supersede_previous(agreement: Agreement, now) -> None:
-    for previous in Agreement.objects.in_force().filter(organisation=agreement.organisation):
+    """The organisation's agreements in force, other than this one, give way to it."""
+    others = Agreement.objects.in_force().filter(organisation_id=agreement.organisation_id)
+    if agreement.pk is not None:
+        others = others.exclude(pk=agreement.pk)
+    for previous in others:
         previous.superseded_at = now
         previous.save(update_fields=["superseded_at"])
 
@@ -248,7 +252,7 @@ def agreement_countersign(*, agreement: Agreement, user, request=None) -> Agreem
 
 
 def _execute(agreement: Agreement, *, user, now, request) -> Agreement:
-    _supersede_previous_except(agreement, now)
+    _supersede_previous(agreement, now)
     agreement = Agreement.objects.select_related("version", "organisation", "signed_by").get(
         pk=agreement.pk
     )
@@ -284,13 +288,6 @@ def _execute(agreement: Agreement, *, user, now, request) -> Agreement:
     )
     _tell_admins(agreement)
     return agreement
-
-
-def _supersede_previous_except(agreement: Agreement, now) -> None:
-    others = Agreement.objects.in_force().filter(organisation_id=agreement.organisation_id)
-    for previous in others.exclude(pk=agreement.pk):
-        previous.superseded_at = now
-        previous.save(update_fields=["superseded_at"])
 
 
 def agreement_upload_negotiated(

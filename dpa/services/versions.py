@@ -22,18 +22,6 @@ from trustcentre.notifications.models import WebhookEvent
 from trustcentre.notifications.services import email_enqueue
 from trustcentre.notifications.webhooks import webhook_publish
 
-EDITABLE_FIELDS = (
-    "title",
-    "body",
-    "summary_of_changes",
-    "objection_window_days",
-    "subject_matter",
-    "duration",
-    "nature_and_purpose",
-    "data_categories",
-    "data_subjects",
-)
-
 
 def _require_legal(user, request=None, *, action: str) -> None:
     if not has_staff_role(user, "legal"):
@@ -70,7 +58,7 @@ def version_create(*, user, data: dict, request=None) -> DpaVersion:
     version_body_check(data.get("body", ""), user=user, request=request)
     with transaction.atomic():
         version = DpaVersion(created_by=user)
-        for field in EDITABLE_FIELDS:
+        for field in DpaVersion.EDITABLE_FIELDS:
             if field in data:
                 setattr(version, field, data[field])
         version.full_clean()
@@ -95,7 +83,9 @@ def version_update(*, version: DpaVersion, user, data: dict, request=None) -> Dp
         version = DpaVersion.objects.select_for_update().get(pk=version.pk)
         if version.is_published:
             raise DpaRefused(_("This version is published and can no longer be changed."))
-        changed = [f for f in EDITABLE_FIELDS if f in data and getattr(version, f) != data[f]]
+        changed = [
+            f for f in DpaVersion.EDITABLE_FIELDS if f in data and getattr(version, f) != data[f]
+        ]
         for field in changed:
             setattr(version, field, data[field])
         if changed:

@@ -1,12 +1,15 @@
 """Notifying the affected customers: every affected organisation exactly once, each address
 exactly one email, across repeated sends; webhooks to the organisation's own endpoints."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dpa.breaches import services
 from dpa.breaches.models import Delivery, Incident, Notification
+from tests.breaches.conftest import incident_values
 from tests.conftest import add_member, make_organisation, make_user
 from tests.dpa.factories import give_dpa
 from trustcentre.accounts.models import Membership
@@ -147,6 +150,55 @@ def test_webhook_goes_to_the_notified_organisations_endpoints_only(
     delivery = Delivery.objects.get(channel=Delivery.Channel.WEBHOOK)
     assert delivery.webhook_message == message
     assert delivery.address == "https://hooks.acme.test/trust"
+
+
+def test_the_webhook_carries_the_whole_notice_with_times_in_utc(dpo_user, org_a, no_notice_contact):
+    paris = datetime.timezone(datetime.timedelta(hours=2))
+    incident = services.incident_record(
+        user=dpo_user,
+        **incident_values(
+            detected_at=datetime.datetime(2024, 3, 4, 10, 30, tzinfo=paris),
+            aware_at=datetime.datetime(2024, 3, 4, 12, 0, tzinfo=paris),
+        ),
+    )
+    (notification,) = services.incident_notify(
+        incident=incident, organisations=[org_a], user=dpo_user
+    ).notified
+
+    data = services.notification_webhook_data(notification)
+
+    assert data["incident"] == {
+        "id": str(incident.public_id),
+        "reference": incident.reference,
+        "title": "Leaked support export",
+        "detected_at": "2024-03-04T08:30:00Z",
+        "aware_at": "2024-03-04T10:00:00Z",
+        "nature": "A support export was readable through a misconfigured bucket.",
+        "data_categories": "Names, email addresses",
+        "subjects_affected": 1200,
+        "records_affected": 3400,
+        "likely_consequences": "Phishing attempts against the people listed.",
+        "measures_taken": "Bucket closed, access logs reviewed.",
+        "measures_proposed": "Automated checks of bucket policies.",
+        "customer_actions": "Warn your users about phishing emails.",
+        "contact_point": "DPO, dpo@provider.test",
+    }
+    assert list(data["incident"]) == [
+        "id",
+        "reference",
+        "title",
+        "detected_at",
+        "aware_at",
+        "nature",
+        "data_categories",
+        "subjects_affected",
+        "records_affected",
+        "likely_consequences",
+        "measures_taken",
+        "measures_proposed",
+        "customer_actions",
+        "contact_point",
+    ]
 
 
 def test_no_organisation_selected_is_refused(incident, dpo_user):

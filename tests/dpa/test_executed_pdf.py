@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from dpa import services
 from dpa.models import Agreement
 from tests.dpa.conftest import current_code
-from tests.dpa.factories import make_version
+from tests.dpa.factories import give_dpa, make_version
 
 PARTIES = {
     "customer_legal_name": "Acme Corporation GmbH",
@@ -96,3 +96,16 @@ def test_the_portal_shows_the_hash_and_serves_the_same_bytes(
     assert download["Content-Disposition"].startswith("attachment;")
     assert "no-store" in download["Cache-Control"]
     assert hashlib.sha256(download.content).hexdigest() == agreement.executed_sha256
+
+
+@pytest.mark.django_db
+def test_countersigning_supersedes_the_agreement_in_force(admin_client, org_a, legal_user, version):
+    negotiated = give_dpa(org_a)
+    sign_through_the_page(admin_client, org_a, version)
+    online = services.agreement_countersign(
+        agreement=Agreement.objects.get(organisation=org_a, kind=Agreement.Kind.ONLINE),
+        user=legal_user,
+    )
+    negotiated.refresh_from_db()
+    assert negotiated.superseded_at == online.executed_at
+    assert list(Agreement.objects.in_force().filter(organisation=org_a)) == [online]

@@ -98,6 +98,17 @@ def test_remind_emails_the_admins_once_a_day(staff_client, org_b, admin_b, versi
     assert OutboxMessage.objects.filter(template="dpa/reminder").count() == 2
 
 
+def test_a_reminder_goes_back_to_the_list_it_was_sent_from(staff_client, org_b, admin_b, version):
+    url = reverse("dpa_staff:remind", args=[org_b.slug])
+    filtered = reverse("dpa_staff:home") + "?status=not_signed&page=1"
+    response = staff_client.post(url, {"next": filtered})
+    assert response.status_code == 302
+    assert response["Location"] == filtered
+    Reminder.objects.update(sent_at=timezone.now() - datetime.timedelta(hours=25))
+    response = staff_client.post(url, {"next": "https://evil.test/staff/dpa/"})
+    assert response["Location"] == reverse("dpa_staff:home")
+
+
 def test_a_negotiated_dpa_is_uploaded_as_a_real_pdf_with_its_own_window(
     staff_client, org_b, version
 ):

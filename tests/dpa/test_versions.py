@@ -50,6 +50,32 @@ def test_a_body_with_script_or_unsafe_html_is_refused_naming_it(staff_client, bo
     assert AuditEvent.objects.filter(action="dpa.template_refused").count() == 1
 
 
+def test_the_service_refuses_and_audits_an_unsafe_body(legal_user):
+    with pytest.raises(services.TemplateRefused) as refused:
+        services.version_create(user=legal_user, data=_form(body="Hi <script>x()</script>"))
+    assert "Unsafe or unsupported HTML is not allowed" in refused.value.message
+    assert not DpaVersion.objects.exists()
+    assert AuditEvent.objects.filter(action="dpa.template_refused").count() == 1
+
+
+def test_an_unsafe_body_is_refused_when_editing_a_draft(staff_client, legal_user):
+    draft = services.version_create(user=legal_user, data=_form())
+    response = staff_client.post(
+        reverse("dpa_staff:version_edit", args=[draft.public_id]),
+        _form(body='<p onclick="steal()">Hi</p>'),
+    )
+    assert response.status_code == 400
+    assert "onclick" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.body == BODY
+    assert (
+        AuditEvent.objects.filter(
+            action="dpa.template_refused", object_id=str(draft.public_id)
+        ).count()
+        == 1
+    )
+
+
 def test_an_unknown_placeholder_is_refused_naming_it(staff_client):
     response = staff_client.post(
         reverse("dpa_staff:version_create"), _form(body="Signed by {ceo_name}.")
@@ -101,8 +127,15 @@ def test_legal_previews_a_draft_as_pdf_then_publishes_and_everyone_is_told(
     assert preview.status_code == 200
     assert preview["Content-Type"] == "application/pdf"
     assert preview.content.startswith(b"%PDF-")
+    assert preview["Content-Disposition"] == 'inline; filename="DPA-draft-preview.pdf"'
+    assert "no-store" in preview["Cache-Control"]
+    assert preview["Referrer-Policy"] == "no-referrer"
+    assert preview["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
-    staff_client.post(reverse("dpa_staff:version_publish", args=[version.public_id]))
+    published = staff_client.post(
+        reverse("dpa_staff:version_publish", args=[version.public_id]), follow=True
+    )
+    assert "Version 1 is published" in published.content.decode()
     version.refresh_from_db()
     assert (version.status, version.number) == ("published", 1)
     mails = OutboxMessage.objects.filter(cause=f"dpa-version-published:{version.public_id}")

@@ -5,10 +5,9 @@ at the moment of download."""
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -23,6 +22,7 @@ from trustcentre.documents.access import (
 )
 from trustcentre.documents.forms import LibraryFilterForm
 from trustcentre.documents.models import AccessLevel, AccessRequest, Document, DocumentVersion
+from trustcentre.lib.files import file_response
 from trustcentre.lib.signed_links import (
     BadSignature,
     SignatureExpired,
@@ -160,19 +160,6 @@ def document_detail(request, public_id):
             "stamped": document.is_gated,
         },
     )
-
-
-def file_response(data: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    """An attachment that is never cached, rendered, sniffed or referred from."""
-    response = HttpResponse(data, content_type=content_type)
-    safe = get_valid_filename(filename) or "document"
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
-    response["Content-Length"] = str(len(data))
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
 
 
 def _refused(request, status: int, reason: str, document=None):
