@@ -338,8 +338,9 @@ def agreement_upload_negotiated(
             executed_at=now,
         )
         agreement.executed_filename = executed_filename(agreement)
-        agreement.full_clean(exclude=["executed_file"])
+        # The agreement in force gives way first: the one-in-force constraint is validated too.
         _supersede_previous(agreement, now)
+        agreement.full_clean(exclude=["executed_file"])
         # An agreement awaiting countersignature gives way to the negotiated one.
         Agreement.objects.filter(
             organisation=organisation, status=Agreement.Status.AWAITING_COUNTERSIGNATURE

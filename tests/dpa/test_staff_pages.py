@@ -135,6 +135,27 @@ def test_a_negotiated_dpa_is_uploaded_as_a_real_pdf_with_its_own_window(
     assert download.content == uploaded
 
 
+def test_a_renegotiated_dpa_supersedes_the_one_in_force(staff_client, org_b, version):
+    earlier = give_dpa(org_b, objection_window_days=30)
+    url = reverse("dpa_staff:negotiated_upload", args=[org_b.slug])
+    response = staff_client.post(
+        url,
+        {
+            "customer_legal_name": "Globex Logistics Ltd",
+            "notices_email": "dpo@globex.test",
+            "effective_date": "2026-01-01",
+            "objection_window_days": 45,
+            "file": SimpleUploadedFile("dpa-2026.pdf", _pdf(), content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    earlier.refresh_from_db()
+    assert earlier.superseded_at is not None and not earlier.is_in_force
+    in_force = Agreement.objects.in_force().get(organisation=org_b)
+    assert in_force.pk != earlier.pk and in_force.objection_window_days == 45
+    assert objection_window_for(org_b) == 45
+
+
 def test_when_the_contract_end_set_by_staff_passes_the_end_of_contract_case_opens(
     staff_client, org_a, admin_a
 ):
