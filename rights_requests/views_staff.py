@@ -25,8 +25,8 @@ from rights_requests.letters import letter_filename, letter_pdf
 from rights_requests.models import FulfilmentJob, RightsRequest
 from rights_requests.selectors import dpo_users, rights_request_queue, rights_request_stats
 from rights_requests.services.fulfilment import FLAG_TYPES, KIND_FOR_TYPE
-from rights_requests.views import private_file
 from trustcentre.accounts.permissions import staff_role_required
+from trustcentre.lib.files import private_file
 
 REQUESTS_PER_PAGE = 25
 dpo_required = staff_role_required("dpo")

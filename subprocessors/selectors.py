@@ -11,6 +11,7 @@ from subprocessors.models import (
     SubProcessor,
 )
 from trustcentre.accounts.models import Membership, Organisation
+from trustcentre.accounts.selectors import portal_organisations
 
 COMPARED_FIELDS = (
     ("name", "Name"),
@@ -52,11 +53,7 @@ def applicable_subprocessors(organisation) -> list[SubProcessor]:
 
 def customer_organisations_of(user):
     """The customer organisations the user belongs to (subprocessor pages are for customers)."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        memberships__user=user, kind=Organisation.Kind.CUSTOMER
-    ).distinct()
+    return portal_organisations(user=user).filter(kind=Organisation.Kind.CUSTOMER)
 
 
 def viewer_deadlines(notice: ChangeNotice, user) -> list[NoticeOrganisation]:

@@ -29,7 +29,7 @@ from trustcentre.documents.models import (
     NdaVersion,
     Questionnaire,
 )
-from trustcentre.documents.views import file_response
+from trustcentre.lib.files import file_response
 from trustcentre.lib.pdf import template_to_pdf
 from trustcentre.lib.signed_links import (
     BadSignature,

@@ -30,7 +30,7 @@ from trustcentre.documents.models import (
     NdaAcceptance,
     Questionnaire,
 )
-from trustcentre.documents.views import file_response
+from trustcentre.lib.files import file_response
 
 PER_PAGE = 25
 REVIEWERS = ("legal", "trust_admin")
