@@ -1,7 +1,10 @@
 """Shared fixtures: users in each role, two customer organisations and a prospect."""
 
+import time
+
 import pytest
 from django.contrib.auth.models import Group
+from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -98,6 +101,20 @@ def give_authenticator(user):
     )
 
 
+def authenticator_code(device) -> str:
+    """The code the person's authenticator app shows now, as they would type it. django-otp
+    takes each 30-second step's code once per device, so when this step's code was used
+    already (a second sign-in within the same 30 seconds) it is the next step's, which the
+    device's tolerance accepts; after that, wait for the clock."""
+    while True:
+        device.refresh_from_db()
+        now_t = (int(time.time()) - device.t0) // device.step
+        step = max(now_t, device.last_t + 1)
+        if step <= now_t + device.tolerance:
+            return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+        time.sleep(1)
+
+
 def make_admin(email, organisation, **extra):
     """An admin of the organisation with an authenticator, as every customer admin has."""
     user = make_user(email, **extra)
@@ -143,8 +160,6 @@ def sign_in_with_password(client, user):
     without an authenticator, operations that need a fresh authentication (exports, deletions,
     signatures) go ahead. Someone with one (staff, customer admins) has only done half of the
     sign-in: see sign_in_with_password_and_code."""
-    import time
-
     from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 
     client.force_login(user)
@@ -174,8 +189,6 @@ def sign_in_with_password_and_code(client, user):
     """Signed in with the password and then a code from the authenticator moments ago, as a
     customer admin signs in (mfa.verify_second_factor): operations that need a fresh
     authentication (exports, deletions, signatures) go ahead."""
-    import time
-
     from django_otp import DEVICE_ID_SESSION_KEY
 
     from trustcentre.accounts.mfa import VERIFIED_AT_SESSION_KEY

@@ -1,8 +1,6 @@
 import time
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import login_with_second_factor
 from tests.dpa.factories import make_controls, make_subprocessors, make_version
@@ -28,15 +26,6 @@ def annex_data(db):
 @pytest.fixture
 def version(annex_data):
     return make_version()
-
-
-def current_code(device: TOTPDevice) -> str:
-    """What the app shows now; when this step's code was used already (a second signature in
-    the same 30 seconds), the next step's code, which the device's tolerance accepts."""
-    device.refresh_from_db()
-    now_t = (int(time.time()) - device.t0) // device.step
-    steps_ahead = 1 if device.last_t >= now_t else 0
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0 - 30 * steps_ahead):06d}"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from dpa import services
 from dpa.models import Agreement
-from tests.dpa.conftest import current_code
+from tests.conftest import authenticator_code
 from tests.dpa.factories import give_dpa, make_version
 
 PARTIES = {
@@ -37,7 +37,7 @@ def sign_through_the_page(client, organisation, version):
             **PARTIES,
             "organisation": str(organisation.public_id),
             "version": str(version.public_id),
-            "code": current_code(client.device),
+            "code": authenticator_code(client.device),
         },
         HTTP_USER_AGENT="pytest-browser/1.0",
     )

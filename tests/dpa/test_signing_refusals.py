@@ -8,8 +8,13 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from dpa.models import Agreement
-from tests.conftest import add_member, login_with_second_factor, make_user, sign_in_with_password
-from tests.dpa.conftest import current_code
+from tests.conftest import (
+    add_member,
+    authenticator_code,
+    login_with_second_factor,
+    make_user,
+    sign_in_with_password,
+)
 from tests.dpa.test_executed_pdf import PARTIES, sign_through_the_page
 from trustcentre.accounts.mfa import VERIFIED_AT_SESSION_KEY
 from trustcentre.accounts.models import Membership
@@ -38,7 +43,7 @@ def _verified(client, user):
 
 def test_a_member_who_is_not_an_admin_cannot_sign(client, org_a, member_a, version):
     device = _verified(client, member_a)
-    response = _post(client, org_a, version, code=current_code(device))
+    response = _post(client, org_a, version, code=authenticator_code(device))
     assert response.status_code == 403
     assert "Only an admin of the organisation can sign" in response.content.decode()
     assert not Agreement.objects.exists()
@@ -47,7 +52,7 @@ def test_a_member_who_is_not_an_admin_cannot_sign(client, org_a, member_a, versi
 
 def test_an_admin_of_another_organisation_gets_a_404(client, org_a, admin_b, version):
     device = _verified(client, admin_b)
-    response = _post(client, org_a, version, code=current_code(device))
+    response = _post(client, org_a, version, code=authenticator_code(device))
     assert response.status_code == 404
     assert not Agreement.objects.exists()
 
@@ -60,7 +65,7 @@ def test_a_tampered_form_naming_another_organisation_is_refused(
         org_a,
         version,
         organisation=str(org_b.public_id),
-        code=current_code(admin_client.device),
+        code=authenticator_code(admin_client.device),
     )
     assert response.status_code == 403
     assert "names another organisation" in response.content.decode()
@@ -93,7 +98,7 @@ def test_a_session_without_a_verified_second_factor_cannot_sign(client, org_a, a
     session = client.session
     del session[DEVICE_ID_SESSION_KEY]
     session.save()
-    response = _post(client, org_a, version, code=current_code(device))
+    response = _post(client, org_a, version, code=authenticator_code(device))
     # The gate in front of every page asks for the code before anything else.
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa:verify"))

@@ -8,15 +8,13 @@ plain synchronous ones, between browser steps. e2e tests run in .ci/run's second
 
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
 from django.db import connections
-from django_otp.oath import hotp
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.conftest import give_authenticator
+from tests.conftest import authenticator_code, give_authenticator
 from tests.reliability import conftest as real_parts
 
 # The drills' real parts, for journeys whose jobs run in a Celery worker on Redis and
@@ -104,33 +102,21 @@ def sign_in(page: Page, email: str, password: str) -> None:
     main.get_by_role("button", name="Sign in").click()
 
 
-def fresh_code(device) -> str:
-    """The code the person's authenticator app shows now, as they would type it. django-otp
-    takes each 30-second step's code once per device, so when this step's code was used
-    already (a second sign-in within the same 30 seconds) it is the next step's, which the
-    device's tolerance accepts; after that, wait for the clock."""
-    while True:
-        device.refresh_from_db()
-        now_t = (int(time.time()) - device.t0) // device.step
-        step = max(now_t, device.last_t + 1)
-        if step <= now_t + device.tolerance:
-            return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
-        time.sleep(1)
-
-
 def enter_code(page: Page, device) -> None:
     """On the second-factor form the sign-in leads to, enter the authenticator's code."""
     expect(page).to_have_url(re.compile(r"/accounts/2fa/verify/"))
     main = page.locator("main")
-    main.get_by_label("Code").fill(fresh_code(device))
+    main.get_by_label("Code").fill(authenticator_code(device))
     main.get_by_role("button", name="Verify").click()
 
 
 def sign_in_with_code(page: Page, user, password: str) -> None:
     """Sign in as staff and customer admins do: the password, then a code from their
-    authenticator app (the user's confirmed TOTP device; tests/conftest.give_authenticator)."""
+    authenticator app (the user's confirmed TOTP device; tests/conftest.give_authenticator,
+    given before the password: someone without one is asked to set one up instead)."""
+    device = give_authenticator(user)
     sign_in(page, user.email, password)
-    enter_code(page, give_authenticator(user))
+    enter_code(page, device)
 
 
 def sign_out(page: Page) -> None:

@@ -8,28 +8,16 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 
-from exports.builtin_source.models import JourneyEvent, Lead, OrganisationProfile, VisitorProfile
-from exports.builtin_source.source import BuiltinSource
+from exports.builtin_source.source import MODELS, BuiltinSource
 from exports.end_of_contract import services
 from exports.end_of_contract.models import EndOfContractCase
 from exports.end_of_contract.services import deletion
+from tests.end_of_contract.helpers import tenant_row_counts
 from trustcentre.jobs.models import JobStatus
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-MODELS = {
-    "leads": Lead,
-    "visitor_profiles": VisitorProfile,
-    "journey_insights": JourneyEvent,
-    "organisation_profiles": OrganisationProfile,
-}
-
-
-def counts(tenant_id) -> dict[str, int]:
-    return {
-        name: model.objects.filter(tenant_id=tenant_id).count() for name, model in MODELS.items()
-    }
 
 
 def open_case(organisation):
@@ -41,7 +29,7 @@ def test_rows_a_source_missed_are_erased_before_the_certificate(
     ended_org, org_b, customer_data, settings, django_capture_on_commit_callbacks, caplog
 ):
     settings.END_OF_CONTRACT_DELETION_BATCH_ROWS = 30
-    before, other = counts(ended_org.tenant_id), counts(org_b.tenant_id)
+    before, other = tenant_row_counts(ended_org.tenant_id), tenant_row_counts(org_b.tenant_id)
     case = open_case(ended_org)
     real = BuiltinSource.delete_batch
     lied = []
@@ -59,8 +47,8 @@ def test_rows_a_source_missed_are_erased_before_the_certificate(
     job.refresh_from_db()
     assert lied == ["journey_insights"]
     assert job.status == JobStatus.COMPLETED
-    assert counts(ended_org.tenant_id) == dict.fromkeys(MODELS, 0)
-    assert counts(org_b.tenant_id) == other
+    assert tenant_row_counts(ended_org.tenant_id) == dict.fromkeys(MODELS, 0)
+    assert tenant_row_counts(org_b.tenant_id) == other
     assert job.deleted_counts == before
     facts = EndOfContractCase.objects.get(pk=case.pk).certificate.facts
     assert {c["id"]: c["rows_deleted"] for c in facts["categories"]} == before
@@ -95,7 +83,7 @@ def test_a_batch_rolled_back_after_the_plan_counted_it_is_erased_on_resume(
     """The drill's defect itself, on PostgreSQL's block-range erasure: the database goes away
     between a batch's DELETE and its commit, and the retry runs in the same process."""
     settings.END_OF_CONTRACT_DELETION_BATCH_ROWS = 7
-    before, other = counts(ended_org.tenant_id), counts(org_b.tenant_id)
+    before, other = tenant_row_counts(ended_org.tenant_id), tenant_row_counts(org_b.tenant_id)
     case = open_case(ended_org)
     real_record = deletion._record
     calls = {"n": 0}
@@ -117,6 +105,6 @@ def test_a_batch_rolled_back_after_the_plan_counted_it_is_erased_on_resume(
         services.deletion_retry(job=job, user=legal_user)
     job.refresh_from_db()
     assert job.status == JobStatus.COMPLETED
-    assert counts(ended_org.tenant_id) == dict.fromkeys(MODELS, 0)
-    assert counts(org_b.tenant_id) == other
+    assert tenant_row_counts(ended_org.tenant_id) == dict.fromkeys(MODELS, 0)
+    assert tenant_row_counts(org_b.tenant_id) == other
     assert job.deleted_counts == before

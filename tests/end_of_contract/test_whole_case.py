@@ -11,10 +11,10 @@ import pytest
 from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
-from exports.builtin_source.models import JourneyEvent, Lead, OrganisationProfile, VisitorProfile
-from exports.builtin_source.source import BuiltinSource
+from exports.builtin_source.source import MODELS, BuiltinSource
 from exports.end_of_contract import services
 from exports.end_of_contract.models import CaseStatus, DeletionJob, EndOfContractCase
+from tests.end_of_contract.helpers import tenant_row_counts
 from trustcentre.accounts.models import Organisation
 from trustcentre.audit.models import AuditEvent
 from trustcentre.jobs.models import JobStatus
@@ -23,18 +23,6 @@ from trustcentre.notifications.models import OutboxMessage
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-MODELS = {
-    "leads": Lead,
-    "visitor_profiles": VisitorProfile,
-    "journey_insights": JourneyEvent,
-    "organisation_profiles": OrganisationProfile,
-}
-
-
-def counts(tenant_id) -> dict[str, int]:
-    return {
-        name: model.objects.filter(tenant_id=tenant_id).count() for name, model in MODELS.items()
-    }
 
 
 def pdf_text(name: str) -> str:
@@ -54,7 +42,7 @@ def test_whole_case_from_choice_to_certificate(
 ):
     settings.END_OF_CONTRACT_DELETION_BATCH_ROWS = 25  # many batches
     settings.END_OF_CONTRACT_BACKUP_RETENTION_DAYS = 35
-    before_a, before_b = counts(ended_org.tenant_id), counts(org_b.tenant_id)
+    before_a, before_b = tenant_row_counts(ended_org.tenant_id), tenant_row_counts(org_b.tenant_id)
     assert all(before_a.values()) and all(before_b.values())
 
     # 31 January: the beat opens the case; 2 February: the admin chooses.
@@ -92,12 +80,12 @@ def test_whole_case_from_choice_to_certificate(
     job = DeletionJob.objects.get(case=case)
     assert job.status == JobStatus.COMPLETED, job.error
 
-    after_a = counts(ended_org.tenant_id)
+    after_a = tenant_row_counts(ended_org.tenant_id)
     assert after_a == {
         **dict.fromkeys(MODELS, 0),
         "organisation_profiles": before_a["organisation_profiles"],
     }
-    assert counts(org_b.tenant_id) == before_b
+    assert tenant_row_counts(org_b.tenant_id) == before_b
     assert job.deleted_counts == {k: v for k, v in before_a.items() if k != "organisation_profiles"}
     assert job.held_categories == ["organisation_profiles"]
 
@@ -149,7 +137,7 @@ def test_a_failed_erasure_resumes_from_the_recorded_counts(
     ended_org, legal_user, customer_data, settings, django_capture_on_commit_callbacks
 ):
     settings.END_OF_CONTRACT_DELETION_BATCH_ROWS = 30
-    before = counts(ended_org.tenant_id)
+    before = tenant_row_counts(ended_org.tenant_id)
     services.cases_open_for_ended_contracts(today=D(2026, 1, 31))
     case = EndOfContractCase.objects.get(organisation=ended_org)
 
@@ -167,14 +155,15 @@ def test_a_failed_erasure_resumes_from_the_recorded_counts(
             job = services.deletion_start(case=case, today=D(2026, 4, 1))
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "database went away" in job.error
-    assert 0 < job.rows_deleted == sum(before.values()) - sum(counts(ended_org.tenant_id).values())
+    left = sum(tenant_row_counts(ended_org.tenant_id).values())
+    assert 0 < job.rows_deleted == sum(before.values()) - left
 
     with django_capture_on_commit_callbacks(execute=True):
         services.deletion_retry(job=job, user=legal_user)
     job.refresh_from_db()
     assert job.status == JobStatus.COMPLETED
     assert job.deleted_counts == before
-    assert counts(ended_org.tenant_id) == dict.fromkeys(MODELS, 0)
+    assert tenant_row_counts(ended_org.tenant_id) == dict.fromkeys(MODELS, 0)
     assert (
         case.__class__.objects.get(pk=case.pk).certificate.facts["categories"][0]["rows_deleted"]
         == before["organisation_profiles"]

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.db import connection
+from django.db import connection, transaction
 
 REPO = Path(__file__).resolve().parents[2]
 CELERY = REPO / ".venv" / "bin" / "celery"
@@ -276,6 +276,66 @@ def notice_template(settings):
     engine["DIRS"] = [*engine["DIRS"], TEST_TEMPLATES]
     settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
     return "test_notice"
+
+
+def enqueue_notices(template, count, *, cause="drill"):
+    """`count` emails of `template` to distinct addresses, committed together in the outbox."""
+    from trustcentre.notifications.services import email_enqueue
+
+    with transaction.atomic():
+        return [
+            email_enqueue(
+                to=f"subscriber{number:03d}@example.test",
+                template=template,
+                context={"topic": f"change {number}"},
+                cause=f"{cause}:{number}",
+            )
+            for number in range(count)
+        ]
+
+
+@pytest.fixture
+def empty_queues(broker_delivery):
+    """Tasks left in the broker's queues by an earlier run would only slow this one down."""
+    with broker_delivery.connection_for_write() as broker:
+        for queue in ("default", "notifications", "exports"):
+            broker.default_channel.queue_purge(queue)
+
+
+@pytest.fixture
+def draft(db):
+    """A draft notice adding a sub-processor (tests/reliability/subprocessor_setup.py)."""
+    from tests.reliability.subprocessor_setup import draft_notice
+
+    return draft_notice()
+
+
+# Jobs -----------------------------------------------------------------------------------------
+
+
+def reload(job):
+    job.refresh_from_db()
+    return job
+
+
+def wait_until_completed(job, *, timeout: float, interval: float):
+    """Poll until the job is COMPLETED, running the requeue sweep between polls (what beat does
+    every two minutes: a job whose worker died goes back to the queue once its heartbeat is
+    older than JOB_HEARTBEAT_TIMEOUT). A FAILED job fails the test at once."""
+    from trustcentre.jobs.models import JobStatus
+    from trustcentre.jobs.tasks import requeue_stalled_jobs
+
+    def completed():
+        reload(job)
+        if job.status == JobStatus.FAILED:
+            pytest.fail(f"the job failed: {job.error}")
+        if job.status == JobStatus.COMPLETED:
+            return True
+        requeue_stalled_jobs()
+        return False
+
+    wait_for(completed, timeout=timeout, interval=interval, message="the job to complete")
+    return job
 
 
 # Servers of a drill's own (tests/reliability/servers.py) --------------------------------------

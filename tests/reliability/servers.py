@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -195,26 +194,27 @@ class PostgresCluster:
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{quote(database, safe='')}"
 
+    def _psql_command(self, database: str) -> list[str]:
+        """psql on `database` of this cluster: no .psqlrc, quiet, stopping at the first error."""
+        return [
+            str(self.bin / "psql"),
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "-d",
+            database,
+        ]
+
     def psql(self, database: str, sql: str) -> str:
         result = subprocess.run(  # noqa: S603
-            [
-                str(self.bin / "psql"),
-                "-X",
-                "-q",
-                "-At",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "-d",
-                database,
-                "-c",
-                sql,
-            ],
+            [*self._psql_command(database), "-At", "-c", sql],
             capture_output=True,
             text=True,
             timeout=60,
@@ -249,21 +249,7 @@ class PostgresCluster:
             env=env,
         )
         restore = subprocess.run(  # noqa: S603
-            [
-                str(self.bin / "psql"),
-                "-X",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "-d",
-                database,
-            ],
+            self._psql_command(database),
             stdin=dump.stdout,
             capture_output=True,
             text=True,
@@ -312,11 +298,7 @@ def wait_until_reachable(timeout: float = 30) -> None:
         except Exception:
             return False
 
-    deadline = time.monotonic() + timeout
-    while not reachable():
-        if time.monotonic() > deadline:
-            pytest.fail("the database did not come back")
-        time.sleep(0.2)
+    wait_for(reachable, timeout=timeout, interval=0.2, message="the database to come back")
 
 
 # Web ------------------------------------------------------------------------------------------

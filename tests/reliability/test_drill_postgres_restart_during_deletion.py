@@ -14,7 +14,6 @@ start of the request and opens a new one).
 The shared PostgreSQL server is never touched: the drill copies the test database into a
 throwaway cluster of its own on a free port, and the worker and this process use that one."""
 
-import datetime
 import hashlib
 import io
 import time
@@ -22,20 +21,18 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from pypdf import PdfReader
 
-from exports.builtin_source.models import JourneyEvent, Lead, OrganisationProfile, VisitorProfile
-from exports.builtin_source.sample_data import generate_sample_data
+from exports.builtin_source.source import MODELS
 from exports.end_of_contract import services
 from exports.end_of_contract.models import DeletionCertificate, DeletionJob
-from tests.conftest import make_organisation, make_user
-from tests.reliability.conftest import wait_for
+from tests.end_of_contract.helpers import tenant_row_counts
+from tests.reliability.conftest import reload, wait_for, wait_until_completed
+from tests.reliability.end_of_contract_setup import leaving_and_staying
 from tests.reliability.servers import WebServer, django_database, wait_until_reachable
-from trustcentre.accounts.models import Membership, Organisation
+from trustcentre.accounts.models import Organisation
 from trustcentre.audit.models import AuditEvent
 from trustcentre.jobs.models import JobStatus
-from trustcentre.jobs.tasks import requeue_stalled_jobs
 from trustcentre.notifications.models import OutboxMessage
 
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db(transaction=True)]
@@ -44,18 +41,6 @@ LEADS = 2_500  # with profiles, events and organisations: about 20,000 rows
 HEARTBEAT_TIMEOUT = 10
 OUTAGE_SECONDS = 5
 DATABASE = "drill"
-MODELS = {
-    "leads": Lead,
-    "visitor_profiles": VisitorProfile,
-    "journey_insights": JourneyEvent,
-    "organisation_profiles": OrganisationProfile,
-}
-
-
-def counts(tenant_id) -> dict[str, int]:
-    return {
-        name: model.objects.filter(tenant_id=tenant_id).count() for name, model in MODELS.items()
-    }
 
 
 @pytest.fixture
@@ -80,29 +65,15 @@ def worker_env(worker_env, drill_database):
 
 
 @pytest.fixture
-def empty_queues(broker_delivery):
-    with broker_delivery.connection_for_write() as broker:
-        for queue in ("default", "notifications", "exports"):
-            broker.default_channel.queue_purge(queue)
-
-
-@pytest.fixture
 def tenants(drill_database, settings):
     settings.JOB_HEARTBEAT_TIMEOUT = HEARTBEAT_TIMEOUT  # the sweep runs in this process
-    leaving = make_organisation("drill-leaving")
-    leaving.contract_end = timezone.now().date() - datetime.timedelta(days=100)
-    leaving.save()
-    admin = make_user("admin@drill-leaving.test", full_name="Lea Leaving")
-    Membership.objects.create(user=admin, organisation=leaving, role=Membership.Role.ADMIN)
-    staying = make_organisation("drill-staying")
-    generate_sample_data(tenant_id=leaving.tenant_id, leads=LEADS, seed=8, site="www.leaving.ex")
-    generate_sample_data(tenant_id=staying.tenant_id, leads=300, seed=9, site="www.staying.ex")
-    return leaving, staying, counts(leaving.tenant_id), counts(staying.tenant_id)
-
-
-def reload(job):
-    job.refresh_from_db()
-    return job
+    leaving, staying = leaving_and_staying(leaving_leads=LEADS, staying_leads=300)
+    return (
+        leaving,
+        staying,
+        tenant_row_counts(leaving.tenant_id),
+        tenant_row_counts(staying.tenant_id),
+    )
 
 
 def test_postgres_restarted_mid_erasure_completes_with_the_right_counts(
@@ -131,23 +102,16 @@ def test_postgres_restarted_mid_erasure_completes_with_the_right_counts(
 
     reload(job)
     print(f"after the restart: {job.status}, {job.progress:.2f}, deleted {job.deleted_counts}")
-    left = counts(leaving.tenant_id)
+    left = tenant_row_counts(leaving.tenant_id)
     # Each batch's DELETE and its count committed together: nothing is lost from the tally.
     for category, rows in before.items():
         assert left[category] + job.deleted_counts.get(category, 0) == rows, category
     assert 0 < sum(left.values()) < sum(before.values()), "the restart missed the erasure"
 
-    deadline = time.monotonic() + 90
-    while reload(job).status != JobStatus.COMPLETED:
-        if job.status == JobStatus.FAILED:
-            pytest.fail(f"the erasure failed after the restart: {job.error}")
-        if time.monotonic() > deadline:
-            pytest.fail(f"the erasure did not complete within 90 s of the restart ({job.status})")
-        requeue_stalled_jobs()  # what beat does every two minutes
-        time.sleep(1)
+    wait_until_completed(job, timeout=90, interval=1)
 
-    assert counts(leaving.tenant_id) == dict.fromkeys(MODELS, 0)
-    assert counts(staying.tenant_id) == staying_before
+    assert tenant_row_counts(leaving.tenant_id) == dict.fromkeys(MODELS, 0)
+    assert tenant_row_counts(staying.tenant_id) == staying_before
     assert job.expected_counts == before
     assert job.deleted_counts == before
     assert job.attempts <= 2

@@ -11,24 +11,20 @@ lost with it: this Redis keeps nothing). The drill has its own redis-server; the
 never touched."""
 
 import collections
-import datetime
 import time
 
 import pytest
 from django.utils import timezone
 
-from subprocessors import services, terms
-from subprocessors.models import (
-    ChangeNotice,
-    NoticeDelivery,
-    NoticeDispatch,
-)
-from subprocessors.tasks import run_dispatch
-from tests.conftest import login_with_second_factor, make_user
+from subprocessors import terms
+from subprocessors.models import ChangeNotice, NoticeDelivery, NoticeDispatch
 from tests.reliability.conftest import wait_for
-from tests.reliability.subprocessor_setup import draft_notice, verified_subscribers
+from tests.reliability.subprocessor_setup import (
+    beat_until_all_sent,
+    fanout_settings,
+    verified_subscribers,
+)
 from trustcentre.notifications.models import OutboxMessage
-from trustcentre.notifications.tasks import deliver_due_messages
 
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db(transaction=True)]
 
@@ -42,25 +38,12 @@ OUTAGE_SECONDS = 8
 
 @pytest.fixture
 def drill_settings(settings, worker_env, own_broker):
-    settings.SUBPROCESSOR_COALESCE_SECONDS = 0
-    worker_env["SUBPROCESSOR_FANOUT_CHUNK"] = "20"
-    return settings
+    return fanout_settings(settings, worker_env, chunk=20)
 
 
 @pytest.fixture
 def subscribers(db):
     return verified_subscribers(SUBSCRIBERS, prefix="reader")
-
-
-@pytest.fixture
-def draft(db):
-    return draft_notice()
-
-
-@pytest.fixture
-def legal_client(client, db):
-    login_with_second_factor(client, make_user("legal@provider.test", roles=["legal"]))
-    return client
 
 
 def press_announce(client, notice):
@@ -72,22 +55,10 @@ def press_announce(client, notice):
     )
 
 
-def beat_until_all_sent(expected: int, timeout: float = 90):
+def beat_once_redis_answers(expected: int):
     """What beat does once Redis answers again: start the dispatch whose task was never queued
     (or was lost), and sweep the outbox every few seconds."""
-    last_sweep = [0.0]
-
-    def all_sent():
-        for dispatch_id in services.dispatches_due(stale_after=datetime.timedelta(seconds=5)):
-            run_dispatch.delay(dispatch_id)
-        if time.monotonic() - last_sweep[0] > 5:
-            deliver_due_messages()
-            last_sweep[0] = time.monotonic()
-        done = NoticeDispatch.objects.filter(status=NoticeDispatch.Status.DONE).exists()
-        sent = OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count()
-        return done and sent == expected
-
-    wait_for(all_sent, timeout=timeout, interval=1, message=f"{expected} emails sent")
+    beat_until_all_sent(expected, stale_after=5, sweep_every=5, timeout=90, interval=1)
 
 
 def assert_each_subscriber_got_one_email(smtp_sink, subscribers, notice):
@@ -109,15 +80,15 @@ def assert_each_subscriber_got_one_email(smtp_sink, subscribers, notice):
 
 
 def test_announced_while_redis_is_down(
-    drill_settings, subscribers, draft, legal_client, redis_server, smtp_sink, start_worker
+    drill_settings, subscribers, draft, staff_client, redis_server, smtp_sink, start_worker
 ):
     worker = start_worker()
     redis_server.stop(save=False)
 
-    response = press_announce(legal_client, draft)
+    response = press_announce(staff_client, draft)
     assert response.status_code == 302, response.content[:2000]
     assert response["Location"] == f"/staff/subprocessors/notices/{draft.public_id}/"
-    page = legal_client.get(response["Location"])
+    page = staff_client.get(response["Location"])
     assert page.status_code == 200
     assert b"The change is announced" in page.content
     notice = ChangeNotice.objects.get(pk=draft.pk)
@@ -129,17 +100,17 @@ def test_announced_while_redis_is_down(
     assert smtp_sink.received == []
     redis_server.start()
 
-    beat_until_all_sent(SUBSCRIBERS)
+    beat_once_redis_answers(SUBSCRIBERS)
     assert_each_subscriber_got_one_email(smtp_sink, subscribers, notice)
     assert worker.process.poll() is None
     assert "Connection to broker lost" in worker.log_text()
 
 
 def test_redis_stopped_in_the_middle_of_the_sending(
-    drill_settings, subscribers, draft, legal_client, redis_server, smtp_sink, start_worker
+    drill_settings, subscribers, draft, staff_client, redis_server, smtp_sink, start_worker
 ):
     worker = start_worker()
-    response = press_announce(legal_client, draft)
+    response = press_announce(staff_client, draft)
     assert response.status_code == 302
     notice = ChangeNotice.objects.get(pk=draft.pk)
 
@@ -151,7 +122,7 @@ def test_redis_stopped_in_the_middle_of_the_sending(
     assert stopped_with < SUBSCRIBERS, "the fan-out finished before Redis stopped"
     redis_server.start()
 
-    beat_until_all_sent(SUBSCRIBERS)
+    beat_once_redis_answers(SUBSCRIBERS)
     assert_each_subscriber_got_one_email(smtp_sink, subscribers, notice)
     assert worker.process.poll() is None
     assert "Connection to broker lost" in worker.log_text()

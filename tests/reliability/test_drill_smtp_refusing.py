@@ -8,11 +8,9 @@ import time
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.db import transaction
 
-from tests.reliability.conftest import SmtpSink, free_port, wait_for
+from tests.reliability.conftest import SmtpSink, enqueue_notices, free_port, wait_for
 from trustcentre.notifications.models import DeliveryAttempt, OutboxMessage
-from trustcentre.notifications.services import email_enqueue
 from trustcentre.notifications.tasks import deliver_due_messages
 
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db(transaction=True)]
@@ -69,19 +67,6 @@ def smtp_sink(smtp_server):
     return smtp_server.sink
 
 
-def enqueue(template, count):
-    with transaction.atomic():
-        return [
-            email_enqueue(
-                to=f"customer{n:02d}@example.test",
-                template=template,
-                context={"topic": f"notice {n}"},
-                cause=f"smtp-drill:{n}",
-            )
-            for n in range(count)
-        ]
-
-
 def refuse(server: SmtpServer, how: str) -> None:
     if how == "421_to_data":
         server.sink.refusing = True
@@ -105,7 +90,7 @@ def test_a_refusing_mail_server_delays_but_never_loses_or_doubles_mail(
     how, smtp_server, celery_worker, broker_delivery, notice_template
 ):
     refuse(smtp_server, how)
-    messages = enqueue(notice_template, MESSAGES)
+    messages = enqueue_notices(notice_template, MESSAGES, cause="smtp-drill")
     ids = [message.pk for message in messages]
     refused_until = time.monotonic() + REFUSING_SECONDS
 

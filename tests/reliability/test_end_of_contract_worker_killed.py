@@ -7,44 +7,29 @@ other tenant untouched, one certificate, one "deleted" email, one completion eve
 The counts are right because each batch's DELETE and the count it adds commit together: at
 the moment of the kill, what the job row says is deleted is exactly what is gone."""
 
-import datetime
 import hashlib
 import io
 import time
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from pypdf import PdfReader
 
-from exports.builtin_source.models import JourneyEvent, Lead, OrganisationProfile, VisitorProfile
-from exports.builtin_source.sample_data import generate_sample_data
+from exports.builtin_source.source import MODELS
 from exports.end_of_contract import services
 from exports.end_of_contract.models import DeletionCertificate, DeletionJob
-from tests.conftest import make_organisation, make_user
-from tests.reliability.conftest import wait_for
-from trustcentre.accounts.models import Membership, Organisation
+from tests.end_of_contract.helpers import tenant_row_counts
+from tests.reliability.conftest import reload, wait_for, wait_until_completed
+from tests.reliability.end_of_contract_setup import leaving_and_staying
+from trustcentre.accounts.models import Organisation
 from trustcentre.audit.models import AuditEvent
 from trustcentre.jobs.models import JobStatus
-from trustcentre.jobs.tasks import requeue_stalled_jobs
 from trustcentre.notifications.models import OutboxMessage
 
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db(transaction=True)]
 
 LEADS = 23_400  # with their profiles, events and organisations: about 200,000 rows
 HEARTBEAT_TIMEOUT = 20
-MODELS = {
-    "leads": Lead,
-    "visitor_profiles": VisitorProfile,
-    "journey_insights": JourneyEvent,
-    "organisation_profiles": OrganisationProfile,
-}
-
-
-def counts(tenant_id) -> dict[str, int]:
-    return {
-        name: model.objects.filter(tenant_id=tenant_id).count() for name, model in MODELS.items()
-    }
 
 
 @pytest.fixture
@@ -62,33 +47,19 @@ def worker_env(worker_env):
 @pytest.fixture
 def tenants(settings):
     settings.JOB_HEARTBEAT_TIMEOUT = HEARTBEAT_TIMEOUT  # the sweep runs in this process
-    leaving = make_organisation("drill-leaving")
-    leaving.contract_end = timezone.now().date() - datetime.timedelta(days=100)
-    leaving.save()
-    admin = make_user("admin@drill-leaving.test", full_name="Lea Leaving")
-    Membership.objects.create(user=admin, organisation=leaving, role=Membership.Role.ADMIN)
-    staying = make_organisation("drill-staying")
     started = time.monotonic()
-    generate_sample_data(
-        tenant_id=leaving.tenant_id, leads=LEADS, seed=8, site="www.leaving.example"
-    )
-    generate_sample_data(tenant_id=staying.tenant_id, leads=600, seed=9, site="www.staying.example")
-    before = counts(leaving.tenant_id)
+    leaving, staying = leaving_and_staying(leaving_leads=LEADS, staying_leads=600)
+    before = tenant_row_counts(leaving.tenant_id)
     print(f"{sum(before.values())} rows written in {time.monotonic() - started:.1f} s: {before}")
     assert sum(before.values()) >= 200_000
     return leaving, staying, before
-
-
-def reload(job):
-    job.refresh_from_db()
-    return job
 
 
 def test_worker_killed_mid_erasure_finishes_with_the_right_certificate(
     tenants, start_worker, broker_delivery, smtp_sink, settings
 ):
     leaving, staying, before = tenants
-    staying_before = counts(staying.tenant_id)
+    staying_before = tenant_row_counts(staying.tenant_id)
     worker = start_worker()
     case = services.case_open_for_contract_end(organisation=leaving)
     # deletion_start commits and sends run_deletion through Redis on commit.
@@ -103,7 +74,7 @@ def test_worker_killed_mid_erasure_finishes_with_the_right_certificate(
     wait_for(mid_erasure, timeout=120, interval=0.02, message="the erasure to be 15-80 % done")
     worker.kill()
     reload(job)
-    now = counts(leaving.tenant_id)
+    now = tenant_row_counts(leaving.tenant_id)
     print(f"killed at {job.progress:.2f}: deleted {job.deleted_counts}, left {now}")
     assert job.status == JobStatus.RUNNING  # left claimed, as a crash leaves it
     # What the job row says is gone is exactly what is gone, category by category.
@@ -112,18 +83,11 @@ def test_worker_killed_mid_erasure_finishes_with_the_right_certificate(
     assert 0 < sum(now.values()) < sum(before.values())
 
     start_worker()
-    deadline = time.monotonic() + 180
-    while reload(job).status != JobStatus.COMPLETED:
-        if job.status == JobStatus.FAILED:
-            pytest.fail(f"the erasure failed after the crash: {job.error}")
-        if time.monotonic() > deadline:
-            pytest.fail(f"the erasure did not complete within 180 s of the crash ({job.status})")
-        requeue_stalled_jobs()  # what beat does every two minutes
-        time.sleep(2)
+    wait_until_completed(job, timeout=180, interval=2)
 
     assert 2 <= job.attempts <= 3
-    assert counts(leaving.tenant_id) == dict.fromkeys(MODELS, 0)
-    assert counts(staying.tenant_id) == staying_before
+    assert tenant_row_counts(leaving.tenant_id) == dict.fromkeys(MODELS, 0)
+    assert tenant_row_counts(staying.tenant_id) == staying_before
     assert job.deleted_counts == before
     assert job.expected_counts == before
 

@@ -7,29 +7,14 @@
 import time
 
 import pytest
-from django.db import transaction
 
-from tests.reliability.conftest import wait_for
+from tests.reliability.conftest import enqueue_notices, wait_for
 from trustcentre.notifications.models import DeliveryAttempt, OutboxMessage
-from trustcentre.notifications.services import email_enqueue
 from trustcentre.notifications.tasks import deliver_due_messages
 
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db(transaction=True)]
 
 Status = OutboxMessage.Status
-
-
-def enqueue_notices(template, count, *, cause="drill"):
-    with transaction.atomic():
-        return [
-            email_enqueue(
-                to=f"subscriber{number:03d}@example.test",
-                template=template,
-                context={"topic": f"change {number}"},
-                cause=f"{cause}:{number}",
-            )
-            for number in range(count)
-        ]
 
 
 def all_sent(messages):

@@ -6,20 +6,20 @@ address (a resend after a kill between the server's acceptance and the commit ke
 Message-ID, which is the one duplicate nothing can prevent)."""
 
 import collections
-import datetime
-import time
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
 from subprocessors import services, terms
-from subprocessors.models import NoticeDelivery, NoticeDispatch
-from subprocessors.tasks import run_dispatch
+from subprocessors.models import NoticeDelivery
 from tests.reliability.conftest import wait_for
-from tests.reliability.subprocessor_setup import draft_notice, verified_subscribers
+from tests.reliability.subprocessor_setup import (
+    beat_until_all_sent,
+    fanout_settings,
+    verified_subscribers,
+)
 from trustcentre.notifications.models import OutboxMessage
-from trustcentre.notifications.tasks import deliver_due_messages
 
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db(transaction=True)]
 
@@ -28,20 +28,13 @@ SUBSCRIBERS = 2000
 
 @pytest.fixture
 def drill_settings(settings, worker_env):
-    settings.SUBPROCESSOR_COALESCE_SECONDS = 0
     settings.OUTBOX_SENDING_TIMEOUT = 1  # the sweep in this process takes back a dead worker's row
-    worker_env["SUBPROCESSOR_FANOUT_CHUNK"] = "50"
-    return settings
+    return fanout_settings(settings, worker_env, chunk=50)
 
 
 @pytest.fixture
 def subscribers(db):
     return verified_subscribers(SUBSCRIBERS, prefix="subscriber")
-
-
-@pytest.fixture
-def draft(db):
-    return draft_notice()
 
 
 def announce(notice):
@@ -52,30 +45,10 @@ def announce(notice):
         )
 
 
-@pytest.fixture
-def empty_queues(broker_delivery):
-    """Tasks left in the drill's Redis queues by an earlier run would only slow this one down."""
-    with broker_delivery.connection_for_write() as connection:
-        for queue in ("default", "notifications", "exports"):
-            connection.default_channel.queue_purge(queue)
-
-
 def recover(expected: int):
-    """What beat does: restart a dispatch whose worker died, and sweep the outbox (every 20 s,
-    as each sweep enqueues every due message again: harmless, but a long queue)."""
-    last_sweep = [0.0]
-
-    def all_sent():
-        for dispatch_id in services.dispatches_due(stale_after=datetime.timedelta(seconds=2)):
-            run_dispatch.delay(dispatch_id)
-        if time.monotonic() - last_sweep[0] > 20:
-            deliver_due_messages()
-            last_sweep[0] = time.monotonic()
-        done = NoticeDispatch.objects.filter(status=NoticeDispatch.Status.DONE).exists()
-        sent = OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count()
-        return done and sent == expected
-
-    wait_for(all_sent, timeout=300, interval=2, message=f"{expected} emails sent after the crash")
+    """What beat does after the crash: restart a dispatch whose worker died, and sweep the
+    outbox every 20 s."""
+    beat_until_all_sent(expected, stale_after=2, sweep_every=20, timeout=300, interval=2)
 
 
 @pytest.mark.parametrize("kill_when", ["sending", "writing"])
