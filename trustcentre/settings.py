@@ -549,18 +549,8 @@ SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = read_int("SSO_REQUESTS_TIMEOUT", 5)
 # Plain-http issuers only for tests and local development (a provider on loopback).
 SSO_ALLOW_HTTP_ISSUERS = read_bool("SSO_ALLOW_HTTP_ISSUERS", False)
-# The sign-in and reset forms route by domain on top of whichever forms are configured above.
-_forms_before_sso = globals().get("ACCOUNT_FORMS", {})
-SSO_BASE_LOGIN_FORM = _forms_before_sso.get("login", "allauth.account.forms.LoginForm")
-SSO_BASE_RESET_PASSWORD_FORM = _forms_before_sso.get(
-    "reset_password", "allauth.account.forms.ResetPasswordForm"
-)
-SSO_BASE_RESET_PASSWORD_KEY_FORM = _forms_before_sso.get(
-    "reset_password_from_key", "allauth.account.forms.ResetPasswordKeyForm"
-)
-SSO_BASE_SIGNUP_FORM = _forms_before_sso.get("signup", "allauth.account.forms.SignupForm")
+# The sign-in, sign-up and reset forms route by domain (allauth's own forms underneath).
 ACCOUNT_FORMS = {
-    **_forms_before_sso,
     "login": "trustcentre.sso.forms.LoginForm",
     "reset_password": "trustcentre.sso.forms.ResetPasswordForm",
     "reset_password_from_key": "trustcentre.sso.forms.ResetPasswordKeyForm",

@@ -21,8 +21,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.conftest import PASSWORD, add_member, make_organisation, make_user
 from trustcentre.accounts.api_keys import api_key_create
 from trustcentre.accounts.models import BackupCodeDevice, Membership, Organisation
-from trustcentre.accounts.throttling import client_address
 from trustcentre.audit.models import AuditEvent
+from trustcentre.lib.client import client_address
 
 LOGIN = "/accounts/login/"
 VERIFY = "/accounts/2fa/verify/"
@@ -137,6 +137,16 @@ class TestFailedSignIns:
 class TestClientAddress:
     def test_without_proxies_the_socket_address_counts_whatever_the_headers(self, settings):
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 0}
+        request = RequestFactory().get(
+            "/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="10.0.0.1"
+        )
+        assert client_address(request) == "192.0.2.1"
+
+    def test_num_proxies_unset_means_none_not_the_whole_header(self, settings):
+        # DRF's get_ident would take the whole X-Forwarded-For header here, as the client sent it.
+        settings.REST_FRAMEWORK = {
+            k: v for k, v in settings.REST_FRAMEWORK.items() if k != "NUM_PROXIES"
+        }
         request = RequestFactory().get(
             "/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="10.0.0.1"
         )

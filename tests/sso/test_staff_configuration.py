@@ -149,3 +149,33 @@ def test_the_admin_does_not_show_the_client_secret(client, org_a, settings):
 
     assert "trust-portal" in page
     assert SECRET not in page
+
+
+def test_the_list_finds_an_organisation_by_its_email_domain(trust_admin_client, org_a, org_b):
+    page = trust_admin_client.get("/staff/sso/", {"q": "acme.test"}).content.decode()
+
+    assert "/staff/sso/acme/" in page
+    assert "/staff/sso/globex/" not in page
+
+
+def test_the_admin_shows_an_organisations_app_read_only(client, org_a):
+    from tests.conftest import make_user
+
+    superuser = make_user("root@provider.test", is_staff=True, is_superuser=True)
+    login_with_second_factor(client, superuser)
+    client.post("/staff/sso/acme/", _form())
+    linked = SocialApp.objects.get()
+    other = SocialApp.objects.create(provider="openid_connect", name="Other", client_id="other")
+    change = "/admin/socialaccount/socialapp/{}/change/"
+
+    assert 'name="_save"' not in client.get(change.format(linked.pk)).content.decode()
+    response = client.post(
+        change.format(linked.pk),
+        {"provider": "openid_connect", "name": "Acme", "client_id": "someone-else"},
+    )
+    assert response.status_code == 403
+    assert client.get(f"/admin/socialaccount/socialapp/{linked.pk}/delete/").status_code == 403
+    linked.refresh_from_db()
+    assert linked.client_id == "trust-portal"
+    # An app no organisation uses stays editable.
+    assert 'name="_save"' in client.get(change.format(other.pk)).content.decode()

@@ -7,7 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from trustcentre.accounts.mfa import second_factor_redirect
-from trustcentre.accounts.throttling import client_address
+from trustcentre.lib.client import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -6,7 +6,6 @@ session is part of the use case here: a verified second factor rotates the sessi
 """
 
 import base64
-import hashlib
 import io
 import math
 import time
@@ -33,9 +32,11 @@ from django_otp.models import Device
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from trustcentre.accounts.models import BackupCodeDevice, Membership, Organisation
-from trustcentre.accounts.throttling import client_address
+from trustcentre.accounts.models import BackupCodeDevice
+from trustcentre.accounts.permissions import is_customer_admin
+from trustcentre.accounts.throttling import cache_key_digest
 from trustcentre.audit.services import audit_record
+from trustcentre.lib.client import client_address
 
 # Wrong codes (TOTP or backup) allowed before the form refuses to check any more: per person
 # and address, per account from any address, per address across accounts (_attempt_buckets).
@@ -110,15 +111,10 @@ def safe_next_url(request, default: str) -> str:
     return default
 
 
-def is_customer_admin(user) -> bool:
-    """Admin of a customer's (or former customer's) organisation: the people who export the
-    organisation's data, sign its agreements and manage its members. Prospects are the
-    documented exception (SECURITY-TESTS row 4)."""
-    return (
-        Membership.objects.filter(user=user, role=Membership.Role.ADMIN)
-        .exclude(organisation__kind=Organisation.Kind.PROSPECT)
-        .exists()
-    )
+def customer_admin_second_factor_required(user) -> bool:
+    """Whether a customer admin may not go on without a second factor: while
+    settings.MFA_REQUIRED_FOR_CUSTOMER_ADMINS is on (SECURITY-TESTS row 4)."""
+    return settings.MFA_REQUIRED_FOR_CUSTOMER_ADMINS and is_customer_admin(user)
 
 
 def second_factor_required(user) -> bool:
@@ -129,7 +125,7 @@ def second_factor_required(user) -> bool:
         return False
     if user.needs_second_factor:
         return True
-    return settings.MFA_REQUIRED_FOR_CUSTOMER_ADMINS and is_customer_admin(user)
+    return customer_admin_second_factor_required(user)
 
 
 def second_factor_redirect(request, next_url: str | None) -> str | None:
@@ -175,8 +171,7 @@ def _attempt_buckets(request, user) -> list[tuple[str, int, int]]:
     any address (guessing spread over many addresses), and the address across accounts (one
     address trying the many accounts whose passwords it holds). Once any is full, no code
     is checked until its window ends; django-otp's growing delay per device comes on top."""
-    address = client_address(request) or "-"
-    address_hash = hashlib.sha256(address.encode()).hexdigest()[:32]
+    address_hash = cache_key_digest(client_address(request) or "-")
     return [
         (f"mfa-attempts:{user.pk}:{address_hash}", ATTEMPT_LIMIT, ATTEMPT_WINDOW_SECONDS),
         (f"mfa-attempts:account:{user.pk}", ACCOUNT_ATTEMPT_LIMIT, ACCOUNT_ATTEMPT_WINDOW_SECONDS),
@@ -419,20 +414,18 @@ def remove_totp_device(*, request, user, device_id: int) -> None:
         device = next((d for d in devices if d.pk == device_id), None)
         if device is None:
             raise SecondFactorRefused(_("That authenticator does not exist any more."))
-        if len(devices) == 1 and user.needs_second_factor:
-            raise SecondFactorRefused(
-                _(
+        if len(devices) == 1 and second_factor_required(user):
+            if user.needs_second_factor:
+                message = _(
                     "Staff accounts must keep at least one authenticator. "
                     "Add another before removing this one."
                 )
-            )
-        if len(devices) == 1 and second_factor_required(user):
-            raise SecondFactorRefused(
-                _(
+            else:
+                message = _(
                     "Organisation admins must keep at least one authenticator. "
                     "Add another before removing this one."
                 )
-            )
+            raise SecondFactorRefused(message)
         audit_record(action="mfa.device_removed", actor=user, obj=device, request=request)
         device.delete()
         if len(devices) == 1:

@@ -13,7 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from trustcentre.accounts.mfa import has_confirmed_device, is_customer_admin, url_with_next
+from trustcentre.accounts.mfa import (
+    customer_admin_second_factor_required,
+    has_confirmed_device,
+    url_with_next,
+)
 
 
 class UserTimezoneMiddleware:
@@ -79,10 +83,8 @@ class StaffSecondFactorMiddleware:
             target = "mfa:verify"
         elif user.needs_second_factor and path.startswith(STAFF_PATH_PREFIXES):
             target = "mfa:setup"
-        elif (
-            settings.MFA_REQUIRED_FOR_CUSTOMER_ADMINS
-            and path.startswith(CUSTOMER_ADMIN_PATH_PREFIXES)
-            and is_customer_admin(user)
+        elif path.startswith(CUSTOMER_ADMIN_PATH_PREFIXES) and (
+            customer_admin_second_factor_required(user)
         ):
             # A customer admin's password alone opens neither the portal nor the API
             # (SECURITY-TESTS row 4); public pages stay open.

@@ -27,6 +27,17 @@ def is_organisation_admin(user, organisation: Organisation) -> bool:
     return membership is not None and membership.is_admin
 
 
+def is_customer_admin(user) -> bool:
+    """Admin of a customer's (or former customer's) organisation: the people who export the
+    organisation's data, sign its agreements and manage its members. Prospects are the
+    documented exception (SECURITY-TESTS row 4)."""
+    return (
+        Membership.objects.filter(user=user, role=Membership.Role.ADMIN)
+        .exclude(organisation__kind=Organisation.Kind.PROSPECT)
+        .exists()
+    )
+
+
 def staff_required(view):
     """Signed-in staff only. The second factor itself is enforced by StaffSecondFactorMiddleware."""
 
@@ -68,6 +79,11 @@ def staff_role_required(*roles: str):
 # (*) every staff role may look at the staff pages (the DPO too); only legal and trust
 # admins change anything there. Portal pages show only the viewer's own organisations.
 ORGANISATION_STAFF_ROLES = ("legal", "trust_admin")
+
+# The staff pages that change an organisation, its people or its single sign-on. Pages that
+# only show organisations need staff_required alone: the DPO needs to know who the
+# customers are for a breach notice.
+organisation_staff_required = staff_role_required(*ORGANISATION_STAFF_ROLES)
 
 
 def is_organisation_staff(user) -> bool:

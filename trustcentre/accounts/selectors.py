@@ -3,6 +3,7 @@
 import hashlib
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from trustcentre.accounts.models import Invitation, Membership, Organisation
@@ -65,6 +66,12 @@ def staff_organisation_list(*, user, kind: str = "", search: str = "") -> QueryS
             | Q(email_domains__icontains=search)
         )
     return organisations.order_by("name")
+
+
+def staff_organisation_or_404(*, user, slug: str) -> Organisation:
+    """The organisation a staff page names, for a viewer who may see it; else Http404, so an
+    organisation the viewer may not see is not disclosed."""
+    return get_object_or_404(Organisation.objects.visible_to(user), slug=slug)
 
 
 def organisation_recent_events(*, organisation: Organisation, limit: int = 20) -> list[AuditEvent]:

@@ -15,23 +15,14 @@ from trustcentre.accounts.forms import (
     OrganisationForm,
     StaffOrganisationFilterForm,
 )
-from trustcentre.accounts.models import Invitation, Membership, Organisation
+from trustcentre.accounts.models import Invitation, Membership
 from trustcentre.accounts.permissions import (
-    ORGANISATION_STAFF_ROLES,
     is_organisation_staff,
+    organisation_staff_required,
     staff_required,
-    staff_role_required,
 )
 
 ORGANISATIONS_PER_PAGE = 25
-
-# Every staff member may look (the DPO needs to know who the customers are for a breach
-# notice); only legal and trust admins change an organisation or its people.
-organisation_staff_required = staff_role_required(*ORGANISATION_STAFF_ROLES)
-
-
-def _organisation_or_404(request, slug) -> Organisation:
-    return get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
 
 
 def _membership_or_404(organisation, user_id) -> Membership:
@@ -83,7 +74,9 @@ def _render_detail(request, organisation, invitation_form=None, status=200):
 @never_cache
 @staff_required
 def organisation_detail(request, slug):
-    return _render_detail(request, _organisation_or_404(request, slug))
+    return _render_detail(
+        request, selectors.staff_organisation_or_404(user=request.user, slug=slug)
+    )
 
 
 @never_cache
@@ -113,7 +106,7 @@ def organisation_create(request):
 @organisation_staff_required
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, slug):
-    organisation = _organisation_or_404(request, slug)
+    organisation = selectors.staff_organisation_or_404(user=request.user, slug=slug)
     initial = {
         field: getattr(organisation, field)
         for field in (
@@ -152,7 +145,7 @@ def organisation_edit(request, slug):
 @organisation_staff_required
 @require_POST
 def invitation_create(request, slug):
-    organisation = _organisation_or_404(request, slug)
+    organisation = selectors.staff_organisation_or_404(user=request.user, slug=slug)
     form = InvitationForm(request.POST)
     invitation = form.is_valid() and form.send(
         organisation=organisation, invited_by=request.user, request=request
@@ -167,7 +160,7 @@ def invitation_create(request, slug):
 @organisation_staff_required
 @require_POST
 def invitation_revoke(request, slug, public_id):
-    organisation = _organisation_or_404(request, slug)
+    organisation = selectors.staff_organisation_or_404(user=request.user, slug=slug)
     invitation = get_object_or_404(Invitation, organisation=organisation, public_id=public_id)
     try:
         services.invitation_revoke(invitation=invitation, revoked_by=request.user, request=request)
@@ -184,7 +177,7 @@ def invitation_revoke(request, slug, public_id):
 @organisation_staff_required
 @require_POST
 def membership_remove(request, slug, user_id):
-    organisation = _organisation_or_404(request, slug)
+    organisation = selectors.staff_organisation_or_404(user=request.user, slug=slug)
     membership = _membership_or_404(organisation, user_id)
     try:
         services.membership_remove(membership=membership, removed_by=request.user, request=request)
@@ -203,7 +196,7 @@ def membership_remove(request, slug, user_id):
 @organisation_staff_required
 @require_POST
 def membership_change_role(request, slug, user_id):
-    organisation = _organisation_or_404(request, slug)
+    organisation = selectors.staff_organisation_or_404(user=request.user, slug=slug)
     membership = _membership_or_404(organisation, user_id)
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():

@@ -15,6 +15,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import BaseThrottle
 
 from trustcentre.accounts.models import ApiKey
+from trustcentre.lib.client import client_address  # also read from here by older callers
 
 WINDOW_SECONDS = 60
 
@@ -24,27 +25,20 @@ def _now() -> float:
     return time.time()
 
 
-def client_address(request) -> str:
-    """The client's IP address for per-address rate limits: REMOTE_ADDR, or, behind
-    settings NUM_PROXIES proxies that each append to X-Forwarded-For, the address the
-    outermost trusted proxy saw. Entries a client writes into the header itself sit further
-    left and are never read, so a forged header cannot move a client to another bucket
-    (SECURITY-TESTS row 27)."""
-    remote_addr = request.META.get("REMOTE_ADDR") or ""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    num_proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
-    if num_proxies <= 0 or not forwarded:
-        return remote_addr
-    addresses = [part.strip() for part in forwarded.split(",")]
-    return addresses[-min(num_proxies, len(addresses))] or remote_addr
+def cache_key_digest(value: str) -> str:
+    """A short stand-in for a client's address (or an email) in a cache key: keys stay short
+    however long the value, and the cache never holds the value itself."""
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
 def count_in_window(
     bucket: str, limit: int, *, window_seconds: int = WINDOW_SECONDS
 ) -> tuple[bool, int]:
     """Count one request in `bucket`'s current window; (allowed, seconds until the window ends).
-    Every rate limit of the portal counts here: the API's, and the public forms' (per address,
-    per email) with their own bucket names and windows."""
+    The fixed-window limits count here: the API's, and the public forms' (per address, per
+    email) with their own bucket names and windows. The second factor's wrong-code counter in
+    trustcentre.accounts.mfa does not: its window starts at the first wrong code, and it must
+    look at the count before checking a code without adding to it."""
     now = _now()
     window = int(now // window_seconds)
     key = f"throttle:{bucket}:{window_seconds}:{window}"
@@ -90,8 +84,7 @@ class AnonymousWriteThrottle(BaseThrottle):
             return True
         if request.user is not None and request.user.is_authenticated:
             return True
-        # Hashed: behind proxies the address comes from a header, and cache keys must stay short.
-        ident = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+        ident = cache_key_digest(client_address(request))
         allowed, self._wait = count_in_window(
             f"anonymous-write:{ident}", settings.ANONYMOUS_WRITE_LIMIT_PER_MINUTE
         )

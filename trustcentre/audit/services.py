@@ -30,6 +30,7 @@ from trustcentre.jobs.services import (
     job_heartbeat,
     job_retry,
 )
+from trustcentre.lib.client import client_address
 
 logger = logging.getLogger("trustcentre.audit")
 
@@ -45,13 +46,10 @@ def _lock_chain():
 
 
 def client_ip(request) -> str | None:
-    """The client's address as the outermost trusted proxy saw it (settings NUM_PROXIES), so
-    audit events and per-address limits never record a forged X-Forwarded-For entry."""
+    """trustcentre.lib.client.client_address, or None where there is no request or address
+    (the form the audit event's and other models' address fields take)."""
     if request is None:
         return None
-    # Imported here: accounts' services import this module.
-    from trustcentre.accounts.throttling import client_address
-
     return client_address(request) or None
 
 

@@ -1,42 +1,17 @@
 """The sign-in and password-reset forms with single-sign-on routing, and the staff form for an
 organisation's identity provider."""
 
+from allauth.account import forms as allauth_forms
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from trustcentre.sso.provider import sign_in_redirect
-from trustcentre.sso.services import identity_provider_for_email
-
-# Built on whatever forms the project uses otherwise (settings.SSO_BASE_*_FORM), so another
-# change to allauth's forms keeps working under the routing.
-BaseLoginForm = import_string(settings.SSO_BASE_LOGIN_FORM)
-BaseResetPasswordForm = import_string(settings.SSO_BASE_RESET_PASSWORD_FORM)
-BaseResetPasswordKeyForm = import_string(settings.SSO_BASE_RESET_PASSWORD_KEY_FORM)
-BaseSignupForm = import_string(settings.SSO_BASE_SIGNUP_FORM)
+from trustcentre.sso.services import identity_provider_for_email, refuse_password_where_enforced
 
 
-def refuse_password_where_enforced(email: str | None, identity_provider=None) -> None:
-    """The one statement of "enforce": an address whose organisation turned it on neither signs
-    in, signs up, nor resets with a password. Raises the message its people see."""
-    if identity_provider is None and email:
-        identity_provider = identity_provider_for_email(email)
-    if identity_provider is not None and identity_provider.enforce:
-        raise ValidationError(
-            gettext(
-                "%(organisation)s signs its people in with single sign-on, so passwords are not "
-                "used for this address. Leave the password empty and continue to your "
-                "organisation's sign-in."
-            )
-            % {"organisation": identity_provider.organisation.name},
-            code="sso_enforced",
-        )
-
-
-class LoginForm(BaseLoginForm):
+class LoginForm(allauth_forms.LoginForm):
     """Email first: an address at a domain routed to an identity provider goes there (with the
     address as login_hint) when no password is given; with "enforce" on, a password is refused.
     Everyone else signs in with their password as before."""
@@ -75,13 +50,13 @@ class LoginForm(BaseLoginForm):
         return super().login(request, redirect_url=redirect_url)
 
 
-class ResetPasswordForm(BaseResetPasswordForm):
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
     def clean_email(self):
         refuse_password_where_enforced(self.cleaned_data["email"])
         return super().clean_email()
 
 
-class ResetPasswordKeyForm(BaseResetPasswordKeyForm):
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
     """A reset link sent before the organisation turned "enforce" on no longer sets a password."""
 
     def clean(self):
@@ -89,7 +64,7 @@ class ResetPasswordKeyForm(BaseResetPasswordKeyForm):
         return super().clean()
 
 
-class SignupForm(BaseSignupForm):
+class SignupForm(allauth_forms.SignupForm):
     """An account with a password at an enforced domain could never sign in: its people get
     their account from the identity provider at their first sign-in instead."""
 

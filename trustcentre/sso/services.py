@@ -56,6 +56,23 @@ def identity_provider_for_email(email: str) -> IdentityProvider | None:
     return routed.identity_provider if routed else None
 
 
+def refuse_password_where_enforced(email: str | None, identity_provider=None) -> None:
+    """The one statement of "enforce": an address whose organisation turned it on neither signs
+    in, signs up, nor resets with a password. Raises the message its people see."""
+    if identity_provider is None and email:
+        identity_provider = identity_provider_for_email(email)
+    if identity_provider is not None and identity_provider.enforce:
+        raise ValidationError(
+            _(
+                "%(organisation)s signs its people in with single sign-on, so passwords are not "
+                "used for this address. Leave the password empty and continue to your "
+                "organisation's sign-in."
+            )
+            % {"organisation": identity_provider.organisation.name},
+            code="sso_enforced",
+        )
+
+
 def identity_provider_for_app(app) -> IdentityProvider | None:
     if app is None or not app.pk:
         return None

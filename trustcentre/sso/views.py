@@ -6,23 +6,21 @@ from allauth.utils import build_absolute_uri
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trustcentre.accounts.models import Organisation
-from trustcentre.accounts.permissions import ORGANISATION_STAFF_ROLES, staff_role_required
+from trustcentre.accounts.permissions import organisation_staff_required
+from trustcentre.accounts.selectors import staff_organisation_list, staff_organisation_or_404
 from trustcentre.sso import services
 from trustcentre.sso.forms import IdentityProviderForm
 from trustcentre.sso.models import IdentityProvider
 from trustcentre.sso.provider import OrganisationOIDCAdapter
 
 ORGANISATIONS_PER_PAGE = 25
-sso_staff_required = staff_role_required(*ORGANISATION_STAFF_ROLES)
 
 
 @never_cache
@@ -53,12 +51,10 @@ def _identity_provider_of(organisation) -> IdentityProvider | None:
 
 
 @never_cache
-@sso_staff_required
+@organisation_staff_required
 def home(request):
     q = request.GET.get("q", "").strip()[:100]
-    organisations = Organisation.objects.visible_to(request.user).order_by("name")
-    if q:
-        organisations = organisations.filter(Q(name__icontains=q) | Q(slug__icontains=q))
+    organisations = staff_organisation_list(user=request.user, search=q)
     page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
     providers = {
         idp.organisation_id: idp
@@ -83,10 +79,10 @@ def home(request):
 
 
 @never_cache
-@sso_staff_required
+@organisation_staff_required
 @require_http_methods(["GET", "POST"])
 def configure(request, slug):
-    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
+    organisation = staff_organisation_or_404(user=request.user, slug=slug)
     identity_provider = _identity_provider_of(organisation)
     initial = {}
     if identity_provider is not None:
@@ -137,10 +133,10 @@ def configure(request, slug):
 
 
 @never_cache
-@sso_staff_required
+@organisation_staff_required
 @require_http_methods(["GET", "POST"])
 def remove(request, slug):
-    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
+    organisation = staff_organisation_or_404(user=request.user, slug=slug)
     identity_provider = _identity_provider_of(organisation)
     if identity_provider is None:
         raise Http404
