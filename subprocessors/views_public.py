@@ -22,7 +22,7 @@ from subprocessors.forms import SubscribeForm
 from subprocessors.ics import deadline_ics
 from subprocessors.models import ChangeNotice, ListVersion
 from subprocessors.services.subscriptions import subscription_check_confirm_token
-from trustcentre.accounts.throttling import count_in_window
+from trustcentre.accounts.throttling import cache_key_digest, count_in_window
 from trustcentre.audit.services import client_ip
 from trustcentre.lib.signed_links import SignatureExpired
 
@@ -220,7 +220,8 @@ SUBSCRIBE_LIMIT_PER_MINUTE = 10
 def _over_ip_limit(request) -> bool:
     """Anonymous form posts per IP per minute (the API has its own throttle)."""
     allowed, _seconds_left = count_in_window(
-        f"subprocessors-subscribe:{client_ip(request) or ''}",
+        # Hashed, like every per-address limit: the cache never holds the address.
+        f"subprocessors-subscribe:{cache_key_digest(client_ip(request) or '-')}",
         SUBSCRIBE_LIMIT_PER_MINUTE,
     )
     return not allowed
