@@ -8,7 +8,15 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from trustcentre.lib.env import cache_from_url, email_from_url, read, read_bool, read_int, read_list
+from trustcentre.lib.env import (
+    cache_from_url,
+    email_from_url,
+    read,
+    read_bool,
+    read_int,
+    read_list,
+    read_ports,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(read("VAR_DIR", str(BASE_DIR / "var")))
@@ -443,9 +451,11 @@ SUBPROCESSOR_FANOUT_CHUNK = read_int("SUBPROCESSOR_FANOUT_CHUNK", 200)
 SUBSCRIPTION_CONFIRM_MAX_AGE = read_int("SUBSCRIPTION_CONFIRM_MAX_AGE", 48 * 60 * 60)
 SUBSCRIPTION_RESEND_SECONDS = read_int("SUBSCRIPTION_RESEND_SECONDS", 10 * 60)
 SUBSCRIPTION_UNVERIFIED_DAYS = read_int("SUBSCRIPTION_UNVERIFIED_DAYS", 7)
-# Webhooks (Standard Webhooks): request timeout, and, for tests and local development only,
-# whether plain http and loopback/private/link-local destinations are allowed.
+# Webhooks (Standard Webhooks): request timeout, the destination ports allowed, and, for tests
+# and local development only, whether plain http, any port and loopback/private/link-local
+# destinations are allowed.
 WEBHOOK_TIMEOUT_SECONDS = read_int("WEBHOOK_TIMEOUT_SECONDS", 15)
+WEBHOOK_ALLOWED_PORTS = read_ports("WEBHOOK_ALLOWED_PORTS", "443")
 WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = read_bool("WEBHOOK_ALLOW_PRIVATE_DESTINATIONS", False)
 CELERY_BEAT_SCHEDULE["subprocessor-notices-effective"] = {
     "task": "subprocessors.tasks.make_due_notices_effective",

@@ -36,6 +36,16 @@ def read_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in read(name, default).split(",") if item.strip()]
 
 
+def read_ports(name: str, default: str) -> frozenset[int]:
+    """A comma-separated list of TCP ports (1 to 65535)."""
+    ports = set()
+    for item in read_list(name, default):
+        if not item.isdigit() or not 0 < int(item) < 65536:
+            raise ImproperlyConfigured(f"{name} must list TCP ports (1-65535), not {item!r}")
+        ports.add(int(item))
+    return frozenset(ports)
+
+
 def cache_from_url(url: str) -> dict:
     """`locmem://`, `redis://host:port/db` or `dummy://` to a CACHES entry."""
     scheme = urlsplit(url).scheme

@@ -61,10 +61,31 @@ class DestinationRefused(Exception):
     """The URL, or an address its host resolves to, is not one we send to."""
 
 
-def _address_forbidden(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits: NAT64 (RFC 6052's
+# well-known prefix and RFC 8215's local-use prefix) and the deprecated IPv4-compatible form.
+_NAT64_AND_COMPATIBLE = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+    ipaddress.IPv6Network("::/96"),
+)
+
+
+def embedded_ipv4_addresses(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: a router that translates 6to4, Teredo,
+    NAT64 or IPv4-mapped addresses delivers to these, so each must pass the IPv4 check too."""
+    embedded = []
+    if ip.ipv4_mapped is not None:
+        embedded.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:
+        embedded.append(ip.sixtofour)
+    if ip.teredo is not None:
+        embedded.extend(ip.teredo)
+    if any(ip in network for network in _NAT64_AND_COMPATIBLE):
+        embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return embedded
+
+
+def _ip_forbidden(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return (
         ip.is_private
         or ip.is_loopback
@@ -74,6 +95,17 @@ def _address_forbidden(address: str) -> bool:
         or ip.is_unspecified
         or not ip.is_global
     )
+
+
+def _address_forbidden(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = embedded_ipv4_addresses(ip)
+        if ip.ipv4_mapped is not None:
+            return _ip_forbidden(ip.ipv4_mapped)
+        if any(_ip_forbidden(inner) for inner in embedded):
+            return True
+    return _ip_forbidden(ip)
 
 
 def _private_allowed() -> bool:
@@ -90,8 +122,24 @@ def _resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
+def port_refusal(port: int) -> str | None:
+    """Why a webhook may not go to `port`, or None: only WEBHOOK_ALLOWED_PORTS (443 by default),
+    so a customer cannot aim our sender at SSH, SMTP or Redis on some public host. The test
+    and local-development switch WEBHOOK_ALLOW_PRIVATE_DESTINATIONS lifts this too."""
+    if _private_allowed() or port in settings.WEBHOOK_ALLOWED_PORTS:
+        return None
+    return _("Webhooks are sent only to port %(ports)s; %(port)s is not allowed.") % {
+        "ports": ", ".join(str(allowed) for allowed in settings.WEBHOOK_ALLOWED_PORTS),
+        "port": port,
+    }
+
+
 def checked_addresses(host: str, port: int) -> list[str]:
-    """The addresses to connect to, or DestinationRefused when any of them is internal."""
+    """The addresses to connect to, or DestinationRefused when the port is not allowed or any
+    address is internal (directly or through an IPv4 address embedded in an IPv6 one)."""
+    refusal = port_refusal(port)
+    if refusal:
+        raise DestinationRefused(refusal)
     addresses = _resolve(host, port)
     if not _private_allowed():
         internal = [a for a in addresses if _address_forbidden(a)]
@@ -114,7 +162,11 @@ def validate_webhook_url(url: str) -> str:
     if parts.username or parts.password:
         raise ValidationError(_("A webhook URL must not contain credentials."), code="credentials")
     try:
-        checked_addresses(parts.hostname, parts.port or 443)
+        port = parts.port or 443
+    except ValueError as error:
+        raise ValidationError(_("The webhook URL has an invalid port."), code="port") from error
+    try:
+        checked_addresses(parts.hostname, port)
     except DestinationRefused as error:
         raise ValidationError(str(error), code="private_destination") from error
     return url.strip()
@@ -309,7 +361,8 @@ def _post(url: str, body: bytes, headers: dict) -> int:
     else:
         raise DestinationRefused(_("A webhook URL must start with https://."))
     timeout = settings.WEBHOOK_TIMEOUT_SECONDS
-    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+    default_port = 443 if parts.scheme == "https" else 80
+    connection = connection_class(parts.hostname, parts.port or default_port, timeout=timeout)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
