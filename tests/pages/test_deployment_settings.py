@@ -18,6 +18,7 @@ def production_environment(**overrides):
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="trust.example.com",
         SITE_URL="https://trust.example.com",
+        CACHE_URL="redis://cache.internal:6379/1",
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -66,6 +67,22 @@ def test_check_deploy_fails_when_a_protection_is_turned_off():
     )
     assert result.returncode != 0
     assert "security.W004" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("cache_url", [None, "locmem://", "dummy://"])
+def test_check_deploy_fails_when_the_cache_is_not_shared_between_processes(cache_url):
+    """Rate limits and lockouts count in the cache: one per process lets N processes allow N
+    times the limit."""
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=production_environment(CACHE_URL=cache_url),
+    )
+    assert result.returncode != 0
+    assert "accounts.E001" in result.stdout + result.stderr
+    assert "CACHE_URL" in result.stdout + result.stderr
 
 
 def test_production_requires_a_second_factor_of_customer_admins():

@@ -305,11 +305,12 @@ def wait_until_reachable(timeout: float = 30) -> None:
 
 
 class WebServer:
-    """The site under gunicorn (one sync worker: one thread, so one database connection, which
-    the drill can be sure the next request reuses) on a free loopback port, DEBUG off, settings
-    read from `env`."""
+    """The site under gunicorn on a free loopback port, DEBUG off, settings read from `env`. By
+    default one sync worker: one thread, so one database connection, which the drill can be
+    sure the next request reuses; `workers` more for drills about state shared between them."""
 
-    def __init__(self, env: dict, folder: Path):
+    def __init__(self, env: dict, folder: Path, *, workers: int = 1):
+        self.workers = workers
         self.port = free_port()
         self.log_path = folder / "web.log"
         self.env = {
@@ -340,7 +341,7 @@ class WebServer:
                     str(REPO / ".venv" / "bin" / "gunicorn"),
                     "trustcentre.wsgi",
                     "--workers",
-                    "1",
+                    str(self.workers),
                     "--threads",
                     "1",
                     "--bind",
@@ -349,6 +350,9 @@ class WebServer:
                     "60",
                     "--access-logfile",
                     "-",
+                    # The worker's pid first, so a drill can tell which process answered.
+                    "--access-logformat",
+                    'pid=%(p)s %(h)s "%(r)s" %(s)s',
                 ],
                 cwd=REPO,
                 env=self.env,

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organisations"
 
     def ready(self):
-        from trustcentre.accounts import receivers  # noqa: F401
+        from trustcentre.accounts import checks, receivers  # noqa: F401
