@@ -46,6 +46,7 @@ def child_environment(work: Path) -> dict:
     env.update(
         DEBUG="0",
         SECRET_KEY=os.environ.get("SECRET_KEY") or "benchmark-only-" + "x" * 40,
+        AUDIT_CHAIN_KEY=os.environ.get("AUDIT_CHAIN_KEY") or "benchmark-only-" + "y" * 40,
         CELERY_BROKER_URL="memory://localhost/",
         CELERY_TASK_ALWAYS_EAGER="0",
         EMAIL_URL="locmem://",

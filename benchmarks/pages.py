@@ -39,6 +39,7 @@ def environment(var_dir: Path) -> dict:
         DJANGO_SETTINGS_MODULE="trustcentre.settings",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(40),
+        AUDIT_CHAIN_KEY=secrets.token_urlsafe(40),
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL="http://127.0.0.1",
         HTTPS="0",

@@ -33,6 +33,21 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see README).")
 SECRET_KEY_FALLBACKS = read_list("SECRET_KEY_FALLBACKS")
 
+# The audit chain is keyed (HMAC-SHA256) with a secret of its own, so that someone who can write
+# to the database cannot recompute the chain after an edit. The key id is stored on each event;
+# after a rotation the old keys stay in AUDIT_CHAIN_KEY_FALLBACKS ("id:secret,...") to verify
+# the events they signed. Events from before keying (no key id) are accepted only up to
+# AUDIT_CHAIN_UNKEYED_UNTIL_SEQ.
+AUDIT_CHAIN_KEY = read("AUDIT_CHAIN_KEY")
+if not AUDIT_CHAIN_KEY:
+    if DEBUG or TESTING:
+        AUDIT_CHAIN_KEY = "insecure-local-audit-chain-key-only-for-debug-and-tests"
+    else:
+        raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be set when DEBUG is off (see README).")
+AUDIT_CHAIN_KEY_ID = read("AUDIT_CHAIN_KEY_ID", "1")
+AUDIT_CHAIN_KEY_FALLBACKS = read_list("AUDIT_CHAIN_KEY_FALLBACKS")
+AUDIT_CHAIN_UNKEYED_UNTIL_SEQ = read_int("AUDIT_CHAIN_UNKEYED_UNTIL_SEQ", 0)
+
 ALLOWED_HOSTS = read_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = read_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = read("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -312,7 +327,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "anchor-audit-chain": {
         "task": "trustcentre.audit.tasks.anchor_audit_chain",
-        "schedule": 3600.0,
+        "schedule": 300.0,
     },
     "delete-expired-exports": {"task": "exports.tasks.delete_expired_exports", "schedule": 3600.0},
 }

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from trustcentre.audit.models import GENESIS_HASH, AuditEvent
@@ -37,6 +38,7 @@ def event_at(occurred_at, *, action="test.event", **fields):
         occurred_at=occurred_at,
         action=action,
         actor_label="" if fields.get("actor") else "system",
+        key_id=settings.AUDIT_CHAIN_KEY_ID,
         **fields,
     )
     event.hash = event.compute_hash()

@@ -16,6 +16,7 @@ def production_environment(**overrides):
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
+        AUDIT_CHAIN_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="trust.example.com",
         SITE_URL="https://trust.example.com",
         CACHE_URL="redis://cache.internal:6379/1",
@@ -120,3 +121,9 @@ def test_production_settings_use_host_prefixed_secure_cookies_and_hsts():
         "31536000",
         "True",
     ]
+
+
+def test_production_refuses_to_start_without_an_audit_chain_key():
+    result = manage("check", env=production_environment(AUDIT_CHAIN_KEY=None))
+    assert result.returncode != 0
+    assert "AUDIT_CHAIN_KEY must be set" in result.stderr

@@ -182,6 +182,8 @@ def worker_env(smtp_sink, settings):
         EMAIL_URL=smtp_sink.url,
         DEFAULT_FROM_EMAIL=settings.DEFAULT_FROM_EMAIL,
         SECRET_KEY="reliability-drill-" + uuid.uuid4().hex,
+        # The test process and the worker append to one chain: one key for both.
+        AUDIT_CHAIN_KEY=settings.AUDIT_CHAIN_KEY,
         PRIVATE_FILES_ROOT=str(settings.PRIVATE_FILES_ROOT),
         LOG_FORMAT="text",
         LOG_LEVEL="INFO",

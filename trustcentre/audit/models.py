@@ -1,6 +1,7 @@
 """The append-only, hash-chained audit log."""
 
 import hashlib
+import hmac
 import json
 import uuid
 from datetime import UTC
@@ -39,6 +40,13 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(
+        _("chain key id"),
+        max_length=32,
+        blank=True,
+        default="",
+        help_text=_("Which AUDIT_CHAIN_KEY keyed this event's hash; empty before keying."),
+    )
 
     class Meta:
         ordering = ["-seq"]
@@ -64,8 +72,31 @@ class AuditEvent(models.Model):
         }
 
     def compute_hash(self) -> str:
+        """HMAC-SHA256 with the chain key named by `key_id` over the previous hash and the
+        canonical payload; plain SHA-256 for events from before the chain was keyed."""
         canonical = json.dumps(self.canonical_payload(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256((self.previous_hash + canonical).encode()).hexdigest()
+        message = (self.previous_hash + canonical).encode()
+        if not self.key_id:
+            return hashlib.sha256(message).hexdigest()
+        key = chain_keys().get(self.key_id)
+        if key is None:
+            raise UnknownChainKey(self.key_id)
+        return hmac.new(key, self.key_id.encode() + b":" + message, hashlib.sha256).hexdigest()
+
+
+class UnknownChainKey(Exception):
+    """An event names a chain key id that is neither the current key nor a fallback."""
+
+
+def chain_keys() -> dict[str, bytes]:
+    """The current key and every fallback ("id:secret"), by key id."""
+    keys = {}
+    for entry in settings.AUDIT_CHAIN_KEY_FALLBACKS:
+        key_id, _separator, secret = entry.partition(":")
+        if key_id and secret:
+            keys[key_id.strip()] = secret.strip().encode()
+    keys[settings.AUDIT_CHAIN_KEY_ID] = settings.AUDIT_CHAIN_KEY.encode()
+    return keys
 
 
 class AuditExportJob(BackgroundJob):

@@ -10,6 +10,7 @@ import tempfile
 import uuid
 from datetime import UTC
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -104,6 +105,7 @@ def audit_record(
             organisation=organisation,
             ip_address=_normalised_ip(ip_address or client_ip(request)),
             details=details or {},
+            key_id=settings.AUDIT_CHAIN_KEY_ID,
         )
         event.hash = event.compute_hash()
         event.save(force_insert=True)

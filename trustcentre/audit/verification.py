@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from trustcentre.audit.anchors import Anchor, latest_anchor
-from trustcentre.audit.models import GENESIS_HASH, AuditEvent
+from trustcentre.audit.models import GENESIS_HASH, AuditEvent, UnknownChainKey
 
 VERIFY_CHUNK_SIZE = 2000
 
@@ -40,7 +42,19 @@ def verify_chain(*, chunk_size: int = VERIFY_CHUNK_SIZE) -> ChainReport:
             return broken(
                 event.seq, f"previous_hash does not match the hash of seq {event.seq - 1}"
             )
-        if event.compute_hash() != event.hash:
+        if not event.key_id and event.seq > settings.AUDIT_CHAIN_UNKEYED_UNTIL_SEQ:
+            return broken(
+                event.seq,
+                (
+                    "event is not keyed with the chain key (rewritten, or written before the "
+                    "chain was keyed: see AUDIT_CHAIN_UNKEYED_UNTIL_SEQ)"
+                ),
+            )
+        try:
+            recomputed = event.compute_hash()
+        except UnknownChainKey:
+            return broken(event.seq, f"event names an unknown chain key id {event.key_id!r}")
+        if recomputed != event.hash:
             return broken(event.seq, "stored hash does not match the event's content (edited)")
         if anchor is not None and event.seq == anchor.seq and event.hash != anchor.hash:
             return broken(

@@ -18,7 +18,7 @@ from trustcentre.accounts.models import STAFF_ROLES
 from trustcentre.accounts.permissions import staff_role_required
 from trustcentre.audit import selectors, services
 from trustcentre.audit.forms import AuditEventFilterForm
-from trustcentre.audit.models import AuditEvent, AuditExportJob
+from trustcentre.audit.models import AuditEvent, AuditExportJob, UnknownChainKey
 from trustcentre.jobs.models import JobStatus
 from trustcentre.lib.signed_links import (
     BadSignature,
@@ -77,11 +77,18 @@ def event_detail(request, public_id):
             "details_json": json.dumps(
                 event.canonical_payload()["details"], indent=2, sort_keys=True
             ),
-            "hash_matches": event.compute_hash() == event.hash,
+            "hash_matches": _hash_matches(event),
             "previous_id": neighbours.get(event.seq - 1),
             "next_id": neighbours.get(event.seq + 1),
         },
     )
+
+
+def _hash_matches(event: AuditEvent) -> bool:
+    try:
+        return event.compute_hash() == event.hash
+    except UnknownChainKey:
+        return False
 
 
 @never_cache

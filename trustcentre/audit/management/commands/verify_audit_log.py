@@ -1,8 +1,10 @@
 """manage.py verify_audit_log: exit 0 when the audit chain is intact, otherwise name the first
-broken event and exit non-zero."""
+broken event and exit non-zero. An intact chain's head is anchored at once, so that events
+deleted after this run are caught by the next one."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from trustcentre.audit.anchors import audit_anchor_write
 from trustcentre.audit.verification import VERIFY_CHUNK_SIZE, verify_chain
 
 
@@ -30,3 +32,6 @@ class Command(BaseCommand):
                 f"seq {anchor.seq} matches the external anchor of {anchor.time} "
                 f"({anchor.file_name}); {report.head_seq - anchor.seq} events appended since"
             )
+        written = audit_anchor_write()
+        if written is not None:
+            self.stdout.write(f"head seq {written.seq} anchored in {written.file_name}")
