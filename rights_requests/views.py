@@ -27,7 +27,7 @@ from rights_requests.forms import (
 )
 from rights_requests.letters import letter_filename, letter_pdf
 from rights_requests.models import FulfilmentJob, Referral, RightsRequest
-from rights_requests.ratelimit import allow
+from rights_requests.ratelimit import allow, code_check_allowed
 from trustcentre.accounts.models import Membership
 from trustcentre.audit.services import client_ip
 from trustcentre.lib.files import private_file
@@ -188,7 +188,13 @@ def request_status(request, reference):
     elif request.method == "POST" and "code" in request.POST:
         code_form = CodeForm(request.POST)
         code_sent = True
-        if code_form.is_valid():
+        if code_form.is_valid() and not code_check_allowed(
+            reference=reference, address=client_ip(request) or ""
+        ):
+            code_form.add_error(
+                "code", _("Too many codes were tried. Ask for a new code and try again in an hour.")
+            )
+        elif code_form.is_valid():
             try:
                 rr = services.status_code_check(
                     reference=reference, code=code_form.cleaned_data["code"]

@@ -1,14 +1,15 @@
 """Filing a request, confirming the email, and the requester's proofs for the status page."""
 
 import datetime
-import hashlib
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from rights_requests import deadlines
@@ -69,7 +70,11 @@ def status_link(rr: RightsRequest) -> str:
 
 
 def hash_ip(address: str | None) -> str:
-    return hashlib.sha256((address or "").encode()).hexdigest() if address else ""
+    """A keyed digest of the client address (HMAC with SECRET_KEY): it tells two requests from
+    one address apart from others, but nobody can test a guessed address against it."""
+    if not address:
+        return ""
+    return salted_hmac("rights_requests.client-address", address, algorithm="sha256").hexdigest()
 
 
 @transaction.atomic
@@ -279,10 +284,13 @@ def _normalised_email(email: str) -> str:
 @transaction.atomic
 def status_code_send(*, reference: str, email: str) -> None:
     """Email a one-time code when the reference and email match a request; silently nothing
-    otherwise, so the page cannot tell which references exist."""
+    otherwise, so the page cannot tell which references exist. A new code replaces any earlier
+    one: one code is valid at a time, so a guess is tried against one code only."""
     rr = RightsRequest.objects.filter(reference=reference.strip().upper()).first()
     if rr is None or _normalised_email(rr.email) != _normalised_email(email):
         return
+    now = timezone.now()
+    _live_status_codes(rr).update(expires_at=now)
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     _new_challenge(
         rr,
@@ -301,35 +309,45 @@ def status_code_send(*, reference: str, email: str) -> None:
             _("If you did not ask for it, ignore this email."),
         ],
         reference=rr.reference,
-        cause=f"rights-request-code:{rr.public_id}:{secret_hash(code)[:16]}:{timezone.now().timestamp()}",
+        cause=f"rights-request-code:{rr.public_id}:{secret_hash(code)[:16]}:{now.timestamp()}",
     )
 
 
-@transaction.atomic
-def status_code_check(*, reference: str, code: str) -> RightsRequest:
-    rr = RightsRequest.objects.filter(reference=reference.strip().upper()).first()
-    if rr is None:
-        raise ProofFailed
-    code = "".join(ch for ch in (code or "") if ch.isdigit())
-    challenges = RequesterChallenge.objects.select_for_update().filter(
+def _live_status_codes(rr: RightsRequest):
+    return RequesterChallenge.objects.filter(
         request=rr,
         purpose=RequesterChallenge.Purpose.STATUS_CODE,
         used_at__isnull=True,
         expires_at__gt=timezone.now(),
         attempts__lt=CODE_MAX_ATTEMPTS,
     )
-    wanted = secret_hash(f"{rr.pk}:{code}")
-    match = None
-    for challenge in challenges:
-        if secrets.compare_digest(challenge.secret_hash, wanted):
-            match = challenge
+
+
+def status_code_check(*, reference: str, code: str) -> RightsRequest:
+    """The request when `code` is its live one-time code. A wrong code counts against the live
+    code and the count is committed before the refusal, so it holds: after CODE_MAX_ATTEMPTS
+    wrong codes the code is dead and a new one must be asked for."""
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    with transaction.atomic():
+        rr = RightsRequest.objects.filter(reference=reference.strip().upper()).first()
+        challenge = (
+            _live_status_codes(rr).select_for_update().order_by("-created_at").first()
+            if rr is not None
+            else None
+        )
+        if challenge is None:
+            matched = False
         else:
-            challenge.attempts += 1
-            challenge.save(update_fields=["attempts"])
-    if match is None:
+            matched = secrets.compare_digest(challenge.secret_hash, secret_hash(f"{rr.pk}:{code}"))
+            if matched:
+                challenge.used_at = timezone.now()
+                challenge.save(update_fields=["used_at"])
+            else:
+                RequesterChallenge.objects.filter(pk=challenge.pk).update(
+                    attempts=F("attempts") + 1
+                )
+    if not matched:
         raise ProofFailed
-    match.used_at = timezone.now()
-    match.save(update_fields=["used_at"])
     return rr
 
 
