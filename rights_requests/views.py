@@ -75,7 +75,7 @@ def _proven_request(request, reference) -> RightsRequest:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def request_new(request):
-    form = RightsRequestForm(request.POST or None)
+    form = RightsRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request) or ""
         if not (

@@ -230,7 +230,7 @@ def _over_ip_limit(request) -> bool:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
-    form = SubscribeForm(request.POST or None)
+    form = SubscribeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and _over_ip_limit(request):
         form.add_error(None, _("Too many requests from your network; try again in a minute."))
         return render(request, "subprocessors/subscribe.html", {"form": form}, status=429)

@@ -377,7 +377,7 @@ REST_FRAMEWORK = {
     # drf-spectacular's AutoSchema, also documenting the problem+json error responses.
     "DEFAULT_SCHEMA_CLASS": "trustcentre.lib.api_schema.ProblemDetailsAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["trustcentre.lib.parsers.StrictJSONParser"],
     "NUM_PROXIES": read_int("NUM_PROXIES", 0),
 }
 API_RATE_LIMIT_PER_MINUTE = read_int("API_RATE_LIMIT_PER_MINUTE", 500)
@@ -407,7 +407,10 @@ LOG_LEVEL = read("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "trustcentre.lib.request_id.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "trustcentre.lib.request_id.RequestIdFilter"},
+        "refused_host": {"()": "trustcentre.lib.request_id.RefusedHostAsWarning"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -424,7 +427,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.security.DisallowedHost": {"filters": ["refused_host"]},
+    },
 }
 
 # Trust centre: public content, documents, access requests and NDAs (issue 4).

@@ -57,6 +57,7 @@ urlpatterns = [
 ]
 
 # Problem details (RFC 9457) under /api/, the site's pages elsewhere.
+handler400 = "trustcentre.lib.api.bad_request"
 handler404 = "trustcentre.lib.api.page_not_found"
 handler500 = "trustcentre.lib.api.server_error"
 

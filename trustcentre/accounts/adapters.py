@@ -3,11 +3,16 @@
 import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.contrib.auth.hashers import make_password
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from trustcentre.accounts.mfa import second_factor_redirect
 from trustcentre.lib.client import client_address
+
+# RFC 5321 4.5.3.1.3: a path is at most 256 octets with its angle brackets.
+EMAIL_MAX_LENGTH = 254
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -20,6 +25,18 @@ class AccountAdapter(DefaultAccountAdapter):
             "or reset your password if you have forgotten it."
         ),
     }
+
+    def clean_email(self, email: str) -> str:
+        """Every address allauth takes (sign-up, password reset, a new address) fits the
+        account's email field and is one Django would send to. allauth would otherwise cut a
+        longer one to fit, creating an account for an address nobody owns."""
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise forms.ValidationError(
+                _("An email address has at most %(limit)d characters; this one has %(length)d.")
+                % {"limit": EMAIL_MAX_LENGTH, "length": len(email)}
+            )
+        validate_email(email)
+        return super().clean_email(email)
 
     def get_client_ip(self, request) -> str:
         """The address allauth's per-IP limits count on (sign-in failures, sign-ups, password

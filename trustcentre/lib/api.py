@@ -157,3 +157,12 @@ def server_error(request):
             500, gettext("Something went wrong on our side. Please try again later.")
         )
     return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    """handler400: a problem document for API clients, the site's page for browsers. It runs
+    for requests refused before any middleware finished (an unknown Host), so it reads nothing
+    but the path."""
+    if _is_api(request):
+        return problem_response(400, gettext("The request could not be understood."))
+    return defaults.bad_request(request, exception)

@@ -34,3 +34,13 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.request_id = _request_id.get()
         return True
+
+
+class RefusedHostAsWarning(logging.Filter):
+    """A request for a Host not in ALLOWED_HOSTS is a scanner's or a misconfigured proxy's, not
+    a fault of the portal: Django logs it at ERROR with a traceback; keep it as one WARNING line."""
+
+    def filter(self, record):
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info, record.exc_text = None, None
+        return True

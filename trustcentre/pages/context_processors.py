@@ -1,6 +1,7 @@
 """Navigation for the base layout, by role. Apps add their entries to NAVIGATION below."""
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +51,9 @@ def _items(user, entries) -> list[dict]:
 
 
 def navigation(request):
-    user = request.user
+    # An error page for a request refused before the authentication middleware ran (an unknown
+    # Host header, say) has no user yet: it shows the anonymous navigation.
+    user = getattr(request, "user", None) or AnonymousUser()
     items = _items(user, NAVIGATION)
     account_items = _items(user, ACCOUNT_NAVIGATION)
     # Only the most specific entry is current: /portal/profile/ is "Profile", not also "Portal".
