@@ -38,6 +38,8 @@ class ExportRequestSerializer(serializers.Serializer):
     )
     format = serializers.ChoiceField(
         choices=ExportFormat.values,
+        default=ExportFormat.JSON,
+        help_text="csv, json or xlsx; json when left out.",
         error_messages={
             "invalid_choice": _("Unknown format: {input}. The formats are: csv, json, xlsx.")
         },

@@ -99,6 +99,16 @@ def test_the_organisation_comes_from_the_key_never_from_the_body(client, key_a, 
     assert ExportJob.objects.get().organisation == org_a
 
 
+def test_format_defaults_to_json_as_the_api_promises(
+    client, key_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        response = post(client, key_a, {"categories": ["leads"]})
+    assert response.status_code == 202, response.content
+    assert response.json()["format"] == "json"
+    assert ExportJob.objects.get().format == "json"
+
+
 @pytest.mark.parametrize(
     ("payload", "field", "message"),
     [
@@ -110,7 +120,6 @@ def test_the_organisation_comes_from_the_key_never_from_the_body(client, key_a, 
         ({"categories": [], "format": "csv"}, "categories", ""),
         ({"format": "csv"}, "categories", ""),
         ({"categories": ["leads"], "format": "pdf"}, "format", "Unknown format: pdf."),
-        ({"categories": ["leads"]}, "format", ""),
         ({"categories": ["leads"], "format": "csv", "date_from": "yesterday"}, "date_from", ""),
         (
             {
@@ -299,7 +308,7 @@ def test_the_schema_documents_the_exports_api(client):
     assert {"202", "400", "401", "403", "409", "429"} <= set(create["responses"])
     assert "application/problem+json" in create["responses"]["409"]["content"]
     request_schema = schema["components"]["schemas"]["ExportRequestRequest"]
-    assert set(request_schema["required"]) == {"categories", "format"}
+    assert set(request_schema["required"]) == {"categories"}  # format defaults to json
     detail = schema["paths"]["/api/v1/exports/{public_id}/"]["get"]
     assert {"200", "404"} <= set(detail["responses"])
     job = schema["components"]["schemas"]["ExportJob"]["properties"]
