@@ -312,8 +312,9 @@ def referral_detail(request, public_id):
     may_instruct = rr.is_open and not results
     form = InstructionForm(request.POST or None, categories=categories)
     if request.method == "POST" and not may_instruct:
-        form.add_error(None, _("This request no longer takes an instruction; see below why."))
-    elif request.method == "POST" and form.is_valid():
+        messages.error(request, _("This request no longer takes an instruction; see below why."))
+        return redirect("rights_requests_portal:referral", public_id=referral.public_id)
+    if request.method == "POST" and form.is_valid():
         try:
             services.referral_instruct(
                 referral=referral,
