@@ -34,8 +34,8 @@ def referral_sentence(referral: Referral) -> str:
     instruction = referral.instruction
     if instruction == Referral.Instruction.HANDLE_FOR_US:
         return _(
-            "%(organisation)s instructed us on %(date)s to act on your request for them; we "
-            "acted on that instruction."
+            "%(organisation)s instructed us on %(date)s to act on your request for them, and "
+            "what we did below follows that instruction."
         ) % {**names, "date": _day(referral.instructed_at)}
     if instruction == Referral.Instruction.OVERRIDE:
         return _(
