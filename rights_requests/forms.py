@@ -115,9 +115,32 @@ class DuplicateForm(forms.Form):
 
 
 class RectificationForm(forms.Form):
-    field = forms.CharField(label=_("Field"), max_length=100)
-    before = forms.CharField(label=_("Value before"), max_length=DETAILS_MAX, required=False)
-    after = forms.CharField(label=_("Value after"), max_length=DETAILS_MAX)
+    field = forms.ChoiceField(label=_("Field to correct"), choices=())
+    after = forms.CharField(label=_("Corrected value"), max_length=DETAILS_MAX)
+
+    def __init__(self, *args, fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = list(fields)
+
+
+class OverrideForm(forms.Form):
+    referral = forms.UUIDField(widget=forms.HiddenInput)
+    confirmed_by = forms.CharField(
+        label=_("Who at the customer confirmed it (name and role)"),
+        max_length=200,
+        required=False,
+    )
+    channel = forms.CharField(
+        label=_("How they confirmed it (for example a call on 3 May, or an email)"),
+        max_length=200,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Why we act without their instruction in the portal"),
+        max_length=DETAILS_MAX,
+        required=False,
+        widget=TEXT_WIDGET,
+    )
 
 
 class InstructionForm(forms.Form):
@@ -129,3 +152,20 @@ class InstructionForm(forms.Form):
             ("we_handle", _("We will handle it ourselves and answer the requester")),
         ],
     )
+    categories = forms.MultipleChoiceField(
+        label=_("The data we may act on (when we handle it for you)"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        choices=(),
+    )
+    note = forms.CharField(
+        label=_("A note for our privacy team (optional)"),
+        max_length=DETAILS_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = list(categories)
+        self.fields["categories"].initial = [value for value, _label in categories]

@@ -71,6 +71,23 @@ CLOSED_STATUSES = (
 )
 
 
+REQUESTER_STATUS_TEXT = {
+    RequestStatus.UNVERIFIED: _("We are waiting for you to confirm your email address."),
+    RequestStatus.OPEN: _("We are working on your request."),
+    RequestStatus.REFERRED: _(
+        "We have asked the organisation that holds your data how to proceed, and we act on "
+        "its instruction."
+    ),
+    RequestStatus.PAUSED: _(
+        "We are waiting for your answer to our question; the time limit waits too."
+    ),
+    RequestStatus.COMPLETED: _("We have answered your request; our letter says what we did."),
+    RequestStatus.REJECTED: _("We could not act on your request; our letter explains why."),
+    RequestStatus.DUPLICATE: _("This request repeats another of yours; we answer it there."),
+    RequestStatus.SPAM: _("This request was closed."),
+}
+
+
 class RejectionReason(models.TextChoices):
     IDENTITY = "identity", _("Identity could not be verified (GDPR Art. 12(6); CCPA 1798.140(ak))")
     MANIFESTLY_UNFOUNDED = (
@@ -179,6 +196,12 @@ class RightsRequest(models.Model):
     def is_extended(self) -> bool:
         return self.extended_at is not None
 
+    @property
+    def requester_status_text(self) -> str:
+        """Where the request stands, in the words the requester reads on the status page, in
+        the letter and in emails: never an internal status or a controller's pending label."""
+        return str(REQUESTER_STATUS_TEXT.get(self.status, REQUESTER_STATUS_TEXT["open"]))
+
     def days_left(self, today: datetime.date | None = None) -> int:
         return deadlines.days_left(self.due_date, today=today or timezone.localdate())
 
@@ -268,6 +291,7 @@ class Referral(models.Model):
         PENDING = "pending", _("Waiting for the customer's instruction")
         HANDLE_FOR_US = "handle_for_us", _("Handle it for us")
         WE_HANDLE = "we_handle", _("We will handle it ourselves")
+        OVERRIDE = "override", _("Confirmed out of band, recorded by the DPO")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.ForeignKey(RightsRequest, on_delete=models.CASCADE, related_name="referrals")
@@ -283,6 +307,20 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     instructed_at = models.DateTimeField(null=True, blank=True)
+    # The customer's scope: the categories of its data we may act on (empty: every category).
+    categories = models.JSONField(_("categories instructed"), default=list, blank=True)
+    instruction_note = models.TextField(_("the customer's note"), blank=True)
+    # A DPO's override: the customer confirmed outside the portal (Art. 28(3)(a) needs the
+    # instruction documented, so who confirmed it, how, and why act now are kept).
+    override_reason = models.TextField(_("reason for the override"), blank=True)
+    override_confirmed_by = models.CharField(
+        _("confirmed by (name and role at the customer)"), max_length=200, blank=True
+    )
+    override_channel = models.CharField(_("confirmed how"), max_length=200, blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -295,6 +333,18 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"{self.request} -> {self.organisation}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.instruction == self.Instruction.PENDING
+
+    @property
+    def allows_fulfilment(self) -> bool:
+        """The provider may act on this customer's data: instructed, or overridden."""
+        return self.instruction in (self.Instruction.HANDLE_FOR_US, self.Instruction.OVERRIDE)
+
+    def waiting_days(self, today: datetime.date | None = None) -> int:
+        return ((today or timezone.localdate()) - local_date(self.created_at)).days
 
 
 class RequesterChallenge(models.Model):
@@ -332,6 +382,7 @@ class RectificationItem(models.Model):
     field = models.CharField(_("field"), max_length=100)
     before = models.TextField(_("before"), blank=True)
     after = models.TextField(_("after"))
+    rows_changed = models.PositiveIntegerField(_("records corrected"), default=0)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -342,6 +393,39 @@ class RectificationItem(models.Model):
 
     def __str__(self):
         return f"{self.request} {self.field}"
+
+
+class FulfilmentResult(models.Model):
+    """What was done for one customer's data: the action, the records by category, who and
+    when. The customer's referral page, the letter and the workbench read these."""
+
+    class Action(models.TextChoices):
+        EXPORT = "export", _("Export of the subject's records")
+        ERASURE = "erasure", _("Erasure of the subject's records")
+        FLAG = "flag", _("Flag set on the subject's records")
+        RECTIFICATION = "rectification", _("Correction of the subject's records")
+
+    request = models.ForeignKey(RightsRequest, on_delete=models.CASCADE, related_name="results")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    summary = models.TextField(_("what was done"))
+    row_counts = models.JSONField(_("records by category"), default=dict, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    done_at = models.DateTimeField(_("done at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["done_at", "pk"]
+
+    def __str__(self):
+        return f"{self.request} {self.organisation} {self.action}"
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.row_counts.values())
 
 
 class FulfilmentJob(BackgroundJob):

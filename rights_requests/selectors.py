@@ -11,6 +11,7 @@ from django.utils import timezone
 from rights_requests.models import (
     OPEN_STATUSES,
     Jurisdiction,
+    Referral,
     RequestStatus,
     RequestType,
     RightsRequest,
@@ -59,6 +60,25 @@ def rights_request_queue(*, user, filters: dict, today: datetime.date | None = N
         q = filters["q"].strip()
         requests = requests.filter(Q(reference__iexact=q) | Q(email__iexact=q))
     return requests.order_by("due_date", "received_at")
+
+
+def referrals_waiting(request_ids, *, today: datetime.date | None = None) -> dict[int, list]:
+    """For the queue: each request's customers whose instruction is awaited, with how many
+    days they have waited, keyed by the request's id."""
+    today = today or timezone.localdate()
+    waiting: dict[int, list] = {}
+    pending = (
+        Referral.objects.filter(
+            request_id__in=request_ids, instruction=Referral.Instruction.PENDING
+        )
+        .select_related("organisation")
+        .order_by("created_at")
+    )
+    for referral in pending:
+        waiting.setdefault(referral.request_id, []).append(
+            {"organisation": referral.organisation.name, "days": referral.waiting_days(today)}
+        )
+    return waiting
 
 
 def rights_request_stats() -> dict:

@@ -12,7 +12,8 @@ def run_fulfilment(job_id: int) -> None:
 
 @shared_task
 def send_deadline_reminders() -> int:
-    return services.rights_request_send_reminders()
+    """Daily: the DPOs' deadline reminders and the customers' reminders to instruct us."""
+    return services.rights_request_send_reminders() + services.referral_send_reminders()
 
 
 @shared_task

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from exports.sources import all_categories
 from rights_requests import services
 from rights_requests.forms import (
     CodeForm,
@@ -141,6 +142,10 @@ def status_link(request, token):
 
 def _status_context(rr: RightsRequest) -> dict:
     jobs = list(rr.fulfilment_jobs.all())
+    referrals = list(rr.referrals.select_related("organisation"))
+    # A file is a result only once every controller has instructed us (or the DPO recorded
+    # its confirmation): nothing is offered while an instruction is awaited.
+    awaiting = any(referral.is_pending for referral in referrals)
     downloads = [
         {
             "job": job,
@@ -153,12 +158,12 @@ def _status_context(rr: RightsRequest) -> dict:
             ),
         }
         for job in jobs
-        if job.is_downloadable
+        if job.is_downloadable and not awaiting
     ]
     return {
         "rr": rr,
         "events": [e for e in rr.events.all() if e.visible_to_requester],
-        "referrals": list(rr.referrals.select_related("organisation")),
+        "referrals": referrals,
         "downloads": downloads,
         "reply_form": ReplyForm(),
         "link_minutes": settings.RIGHTS_REQUEST_DOWNLOAD_LINK_MAX_AGE // 60,
@@ -304,14 +309,25 @@ def referral_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_detail(request, public_id):
+    """The customer's side of one request: what it asks, our instruction form while we may
+    still take one, and once we have acted (or the request is closed) what was done."""
     referral = get_object_or_404(_admin_referrals(request.user), public_id=public_id)
-    form = InstructionForm(request.POST or None)
+    rr = referral.request
+    categories = [(category.id, category.name) for category in all_categories()]
+    results = list(rr.results.filter(organisation=referral.organisation).select_related("done_by"))
+    may_instruct = rr.is_open and not results
+    form = InstructionForm(request.POST or None, categories=categories)
+    if request.method == "POST" and not may_instruct:
+        messages.error(request, _("This request no longer takes an instruction; see below why."))
+        return redirect("rights_requests_portal:referral", public_id=referral.public_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_instruct(
                 referral=referral,
                 user=request.user,
                 instruction=form.cleaned_data["instruction"],
+                categories=form.cleaned_data["categories"],
+                note=form.cleaned_data["note"],
                 request=request,
             )
         except services.InstructionNotAllowed as error:
@@ -319,8 +335,25 @@ def referral_detail(request, public_id):
         else:
             messages.success(request, _("Thank you: your instruction was recorded."))
             return redirect("rights_requests_portal:referral", public_id=referral.public_id)
+    names = dict(categories)
     return render(
         request,
         "rights_requests/referral_detail.html",
-        {"referral": referral, "rr": referral.request, "form": form},
+        {
+            "referral": referral,
+            "rr": rr,
+            "form": form,
+            "may_instruct": may_instruct,
+            "results": [
+                {
+                    "result": result,
+                    "rows": [
+                        (names.get(category_id, category_id), rows)
+                        for category_id, rows in result.row_counts.items()
+                    ],
+                }
+                for result in results
+            ],
+            "scope": [names.get(c, c) for c in referral.categories],
+        },
     )

@@ -16,6 +16,7 @@ from rights_requests import services
 from rights_requests.forms import (
     AssignForm,
     DuplicateForm,
+    OverrideForm,
     QueueFilterForm,
     RectificationForm,
     RejectForm,
@@ -23,7 +24,12 @@ from rights_requests.forms import (
 )
 from rights_requests.letters import letter_filename, letter_pdf
 from rights_requests.models import FulfilmentJob, RightsRequest
-from rights_requests.selectors import dpo_users, rights_request_queue, rights_request_stats
+from rights_requests.selectors import (
+    dpo_users,
+    referrals_waiting,
+    rights_request_queue,
+    rights_request_stats,
+)
 from rights_requests.services.fulfilment import FLAG_TYPES, KIND_FOR_TYPE
 from trustcentre.accounts.permissions import staff_role_required
 from trustcentre.lib.files import private_file
@@ -46,7 +52,11 @@ def request_list(request):
     queue = rights_request_queue(user=request.user, filters=filters)
     page = Paginator(queue, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [{"rr": rr, "days_left": rr.days_left(today)} for rr in page]
+    waiting = referrals_waiting([rr.pk for rr in page], today=today)
+    rows = [
+        {"rr": rr, "days_left": rr.days_left(today), "waiting": waiting.get(rr.pk, [])}
+        for rr in page
+    ]
     return render(
         request,
         "rights_requests/staff/request_list.html",
@@ -57,12 +67,17 @@ def request_list(request):
 def _detail_context(rr: RightsRequest) -> dict:
     today = timezone.localdate()
     jobs = list(rr.fulfilment_jobs.all())
+    referrals = list(rr.referrals.select_related("organisation", "instructed_by", "override_by"))
     return {
         "rr": rr,
         "days_left": rr.days_left(today),
         "events": list(rr.events.select_related("actor")),
         "pauses": list(rr.pauses.all()),
-        "referrals": list(rr.referrals.select_related("organisation", "instructed_by")),
+        "referrals": referrals,
+        "pending_referrals": [r for r in referrals if r.is_pending and rr.is_open],
+        "override_form": OverrideForm(),
+        "fulfilment_refusal": services.fulfilment_refusal(rr),
+        "results": list(rr.results.select_related("organisation", "done_by")),
         "rectifications": list(rr.rectifications.select_related("done_by")),
         "jobs": jobs,
         "active_job": next((j for j in jobs if not j.is_finished), None),
@@ -76,7 +91,7 @@ def _detail_context(rr: RightsRequest) -> dict:
         "duplicate_form": DuplicateForm(
             initial={"original": rr.duplicate_of.reference if rr.duplicate_of else ""}
         ),
-        "rectification_form": RectificationForm(),
+        "rectification_form": RectificationForm(fields=services.rectifiable_fields()),
         "can_pause": services.pause_refusal(rr) is None,
         "can_extend": services.extension_refusal(rr, today) is None,
         "fulfil_kind": KIND_FOR_TYPE.get(rr.type),
@@ -158,11 +173,27 @@ def _spam(request, rr):
 
 
 def _rectify(request, rr):
-    form = RectificationForm(request.POST)
+    form = RectificationForm(request.POST, fields=services.rectifiable_fields())
     if not form.is_valid():
-        raise ValidationError(_("Name the field and its new value."))
+        raise ValidationError(_("Choose the field and write its corrected value."))
     services.rectification_record(rr=rr, actor=request.user, request=request, **form.cleaned_data)
-    return _("The rectification was recorded.")
+    return _("The correction was written into the subject's records.")
+
+
+def _override(request, rr):
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Fill in who confirmed it, how, and why."))
+    referral = get_object_or_404(rr.referrals, public_id=form.cleaned_data["referral"])
+    services.referral_override(
+        referral=referral,
+        reason=form.cleaned_data["reason"],
+        confirmed_by=form.cleaned_data["confirmed_by"],
+        channel=form.cleaned_data["channel"],
+        actor=request.user,
+        request=request,
+    )
+    return _("The override was recorded; you may now act on the customer's data.")
 
 
 def _fulfil(request, rr):
@@ -186,6 +217,7 @@ ACTIONS = {
     "duplicate": _duplicate,
     "spam": _spam,
     "rectify": _rectify,
+    "override": _override,
     "fulfil": _fulfil,
     "complete": _with_text(
         services.rights_request_complete, gettext_lazy("The request is complete.")

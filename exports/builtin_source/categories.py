@@ -46,6 +46,13 @@ def _subject_flag_fields(record: str) -> tuple[SchemaField, ...]:
             "for marketing or contact.",
             nullable=False,
         ),
+        SchemaField(
+            "opted_out_of_sale_sharing",
+            FieldType.BOOLEAN,
+            f"Whether the data subject opted out of the sale or sharing of this {record} "
+            "(CCPA 1798.120, 1798.135): it must not be sold or shared.",
+            nullable=False,
+        ),
     )
 
 
@@ -56,7 +63,7 @@ LEADS = Category(
         "Contacts identified for you: name, how to reach them, company and location, their "
         "marketing consent, and the behaviour and score that made them a lead. One row per contact."
     ),
-    schema_version="1.1",
+    schema_version="1.2",
     date_field="created_at",
     migration_difficulty="low",
     migration_notes=(
@@ -211,7 +218,7 @@ VISITOR_PROFILES = Category(
         "Visitors of your website, pseudonymous until identified as a lead: when they came, how "
         "often, from where and on which kind of device. One row per profile."
     ),
-    schema_version="1.1",
+    schema_version="1.2",
     date_field="created_at",
     migration_difficulty="medium",
     migration_notes=(

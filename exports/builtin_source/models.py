@@ -29,9 +29,15 @@ country_validator = RegexValidator(
 
 
 # The flags a data subject's rights requests set on their rows (GDPR Art. 18, 21; a request to
-# be suppressed). False by default in the database too, so writers that name the columns they
-# fill (COPY of sample data, the product's own imports) need not know them.
-SUBJECT_FLAGS = ("processing_restricted", "objected_to_processing", "suppressed")
+# be suppressed; CCPA's opt-out of sale or sharing). False by default in the database too, so
+# writers that name the columns they fill (COPY of sample data, the product's own imports)
+# need not know them.
+SUBJECT_FLAGS = (
+    "processing_restricted",
+    "objected_to_processing",
+    "suppressed",
+    "opted_out_of_sale_sharing",
+)
 
 
 def _restriction_flag():
@@ -44,6 +50,10 @@ def _objection_flag():
 
 def _suppression_flag():
     return models.BooleanField(_("suppressed"), default=False, db_default=False)
+
+
+def _opt_out_flag():
+    return models.BooleanField(_("opted out of sale or sharing"), default=False, db_default=False)
 
 
 class Lead(models.Model):
@@ -80,6 +90,7 @@ class Lead(models.Model):
     processing_restricted = _restriction_flag()
     objected_to_processing = _objection_flag()
     suppressed = _suppression_flag()
+    opted_out_of_sale_sharing = _opt_out_flag()
 
     class Meta:
         verbose_name = _("lead")
@@ -124,6 +135,7 @@ class VisitorProfile(models.Model):
     processing_restricted = _restriction_flag()
     objected_to_processing = _objection_flag()
     suppressed = _suppression_flag()
+    opted_out_of_sale_sharing = _opt_out_flag()
 
     class Meta:
         verbose_name = _("visitor profile")

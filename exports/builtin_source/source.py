@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from functools import partial
 
 import psycopg
+from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.db.models import F, Func, Q, QuerySet, TextField
 from django.utils import timezone
@@ -44,6 +45,21 @@ MODELS = {
     "journey_insights": JourneyEvent,
     "organisation_profiles": OrganisationProfile,
 }
+
+# What a data subject may have corrected in their lead (contact data they gave or that
+# describes them); a subject has a handful of leads, so RECTIFY_MAX_ROWS is a safety bound.
+RECTIFIABLE_LEAD_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "company",
+    "job_title",
+    "country",
+    "city",
+    "region",
+)
+RECTIFY_MAX_ROWS = 1000
 
 # COPY records are written in blocks of this many: one write per record would cost more than
 # the COPY itself.
@@ -336,6 +352,52 @@ class BuiltinSource(DataSource):
             rows.filter(changing).update(**changes, updated_at=timezone.now())
             return rows.count()
         return rows.update(**changes)
+
+    def rectifiable_fields(self) -> dict[str, tuple[str, ...]]:
+        """The lead's contact fields; the rest is behaviour the product computed (scores,
+        views) or identifiers, which a correction does not rewrite."""
+        return {"leads": RECTIFIABLE_LEAD_FIELDS}
+
+    def rectify(self, *, category_id: str, row_filter: RowFilter, values: dict[str, str]) -> int:
+        """Write the corrected values on the subject's leads, each checked by the model's own
+        field validation (an E.164 phone, an alpha-2 country, an email), in one UPDATE bounded
+        by tenant and subject; a lead's updated_at moves when a value changes."""
+        if row_filter.subject is None:
+            raise ValueError("Corrections apply to one data subject's rows: name a subject.")
+        allowed = self.rectifiable_fields().get(category_id, ())
+        unknown = set(values) - set(allowed)
+        if unknown:
+            raise ValueError(f"Fields that cannot be corrected: {', '.join(sorted(unknown))}")
+        if not values:
+            return 0
+        cleaned = {}
+        for name, value in values.items():
+            field = Lead._meta.get_field(name)
+            value = (value or "").strip()
+            if name == "phone":
+                value = normalise_phone(value) or ""
+            if name == "country":
+                value = value.upper()
+            if not value:
+                cleaned[name] = None if field.null else ""
+                continue
+            try:
+                cleaned[name] = field.clean(value, None)
+            except ValidationError as error:
+                raise ValueError(f"{name}: {' '.join(error.messages)}") from error
+        rows = self.queryset(category_id=category_id, row_filter=row_filter)
+        # The keys first: a corrected email must not make the subject's rows disappear from
+        # the filter between the update and the count.
+        keys = list(rows.values_list("pk", flat=True)[:RECTIFY_MAX_ROWS])
+        if not keys:
+            return 0
+        changing = Q()
+        for name, value in cleaned.items():
+            changing |= Q(**{f"{name}__isnull": False}) if value is None else ~Q(**{name: value})
+        Lead.objects.filter(tenant_id=row_filter.tenant_id, pk__in=keys).filter(changing).update(
+            **cleaned, updated_at=timezone.now()
+        )
+        return len(keys)
 
     def copy_csv_to(
         self, *, category_id: str, row_filter: RowFilter, stream, on_rows=None

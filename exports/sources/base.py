@@ -114,6 +114,18 @@ class DataSource(abc.ABC):
         default returns 0."""
         return 0
 
+    def rectifiable_fields(self) -> dict[str, tuple[str, ...]]:
+        """Optional: the fields a data subject may have corrected (GDPR Art. 16; CCPA
+        1798.106), by category id. A source without any returns {}."""
+        return {}
+
+    def rectify(self, *, category_id: str, row_filter: RowFilter, values: dict[str, str]) -> int:
+        """Optional: write corrected values on the data subject's rows of the category (the
+        filter names a subject; never a whole tenant) and return how many rows now carry them.
+        Raises ValueError for a field that rectifiable_fields does not list, or a value the
+        field cannot take. Idempotent. The default corrects nothing: 0."""
+        return 0
+
     def copy_csv_to(
         self, *, category_id: str, row_filter: RowFilter, stream, on_rows=None
     ) -> int | None:

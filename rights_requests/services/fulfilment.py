@@ -1,6 +1,8 @@
 """Fulfilment through the data sources: a zip of the subject's records (access, portability),
-erasure from every source with suppression, and the flags of restriction, objection and
-suppression. Jobs run in a worker and can be run again after a crash."""
+erasure from every source with suppression, the flags of restriction, objection, suppression
+and opt-out, and corrections written into the subject's records. Only for customers that
+instructed it, or whose out-of-band confirmation the DPO recorded. Jobs run in a worker and
+can be run again after a crash."""
 
 import datetime
 import logging
@@ -14,21 +16,25 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from exports import archive
 from exports.models import SuppressionEntry, identifier_hash
 from exports.register import json_schema
 from exports.services import SourceRowReader
-from exports.sources import all_categories, get_sources
+from exports.sources import all_categories, get_category, get_sources
 from exports.sources.base import DataSubject, RowFilter
 from exports.writers import get_writer
 from rights_requests.models import (
     FulfilmentJob,
+    FulfilmentResult,
+    RectificationItem,
     Referral,
     RequestEvent,
     RequestType,
     RightsRequest,
+    local_date,
 )
 from rights_requests.services.common import add_event
 from trustcentre.accounts.models import Organisation
@@ -52,24 +58,102 @@ KIND_FOR_TYPE = {
     RequestType.PORTABILITY: FulfilmentJob.Kind.EXPORT,
     RequestType.ERASURE: FulfilmentJob.Kind.ERASURE,
 }
-FLAG_TYPES = (RequestType.RESTRICTION, RequestType.OBJECTION, RequestType.SUPPRESSION)
+FLAG_TYPES = (
+    RequestType.RESTRICTION,
+    RequestType.OBJECTION,
+    RequestType.SUPPRESSION,
+    RequestType.OPT_OUT,
+)
 # The flag each type sets on the subject's rows in every source (DataSource.set_flags).
 FLAG_FOR_TYPE = {
     RequestType.RESTRICTION: "processing_restricted",
     RequestType.OBJECTION: "objected_to_processing",
     RequestType.SUPPRESSION: "suppressed",
+    RequestType.OPT_OUT: "opted_out_of_sale_sharing",
 }
+# An opt-out of sale or sharing stops the selling, not the processing: the subject may still
+# be imported, so only the other flag types put them on the suppression list.
+SUPPRESSING_FLAG_TYPES = (RequestType.RESTRICTION, RequestType.OBJECTION, RequestType.SUPPRESSION)
+
+
+def fulfilment_refusal(rr: RightsRequest) -> str | None:
+    """Why nothing may be fulfilled for this request now, or None when it may.
+
+    GDPR Art. 28(3)(a): a processor processes the customer's personal data only on the
+    controller's documented instructions. So while any customer the request was referred to
+    has not instructed us, nothing is done with anyone's data (the DPO may record an override
+    the customer confirmed out of band); a customer that handles the request itself gets
+    nothing done. The staff page offers the fulfilment actions only when this is None, and
+    every fulfilment service refuses with this reason."""
+    if not rr.is_open:
+        return _("This request is not open (it is %(status)s).") % {
+            "status": rr.get_status_display().lower()
+        }
+    if rr.is_paused:
+        return _("The clock is paused: nothing is fulfilled until the requester answers.")
+    referrals = list(rr.referrals.select_related("organisation"))
+    pending = [referral for referral in referrals if referral.is_pending]
+    if pending:
+        waiting = " ".join(
+            _("Waiting since %(date)s for %(organisation)s's instruction.")
+            % {
+                "date": date_format(local_date(referral.created_at), "j F Y"),
+                "organisation": referral.organisation.name,
+            }
+            for referral in pending
+        )
+        return " ".join(
+            [
+                waiting,
+                _(
+                    "We process this data for the customer and act only on its instruction: "
+                    "nothing is fulfilled until it instructs us, or until you record an "
+                    "override it confirmed to you out of band."
+                ),
+            ]
+        )
+    if referrals and not any(referral.allows_fulfilment for referral in referrals):
+        return _(
+            "Every customer concerned handles this request itself, so we do nothing with its "
+            "data: complete the request to close it as handled by the controller."
+        )
+    return None
+
+
+def _refuse_unless_fulfilable(rr: RightsRequest) -> None:
+    if refusal := fulfilment_refusal(rr):
+        raise ValidationError(refusal)
+
+
+def fulfilment_referrals(rr: RightsRequest) -> list[Referral]:
+    """The referrals whose customer's data the provider acts on: instructed ("handle it for
+    us") or overridden by the DPO; never one pending or handled by the customer itself."""
+    return [
+        referral
+        for referral in rr.referrals.select_related("organisation")
+        if referral.allows_fulfilment
+    ]
 
 
 def fulfilment_organisations(rr: RightsRequest) -> list[Organisation]:
-    """The customers whose data the provider acts on: every referral except those whose
-    controller said it handles the request itself."""
-    return [
-        referral.organisation
-        for referral in rr.referrals.select_related("organisation").exclude(
-            instruction=Referral.Instruction.WE_HANDLE
-        )
-    ]
+    return [referral.organisation for referral in fulfilment_referrals(rr)]
+
+
+def referral_scope(referral: Referral) -> set[str]:
+    """The category ids the customer's instruction covers (all, when it named none)."""
+    known = {category.id for category in all_categories()}
+    return (set(referral.categories) & known) if referral.categories else known
+
+
+def _record_result(*, rr, organisation, action, summary, row_counts, done_by) -> FulfilmentResult:
+    return FulfilmentResult.objects.create(
+        request=rr,
+        organisation=organisation,
+        action=action,
+        summary=summary,
+        row_counts=row_counts,
+        done_by=done_by,
+    )
 
 
 @transaction.atomic
@@ -77,8 +161,8 @@ def fulfilment_start(*, rr: RightsRequest, actor, request=None) -> FulfilmentJob
     kind = KIND_FOR_TYPE.get(rr.type)
     if kind is None:
         raise ValidationError(_("This type of request is not fulfilled by a job."))
-    if not rr.is_open or rr.is_paused:
-        raise ValidationError(_("Only an open request whose clock runs can be fulfilled."))
+    rr = RightsRequest.objects.select_for_update().get(pk=rr.pk)
+    _refuse_unless_fulfilable(rr)
     if rr.fulfilment_jobs.filter(kind=kind, status__in=["queued", "running"]).exists():
         raise ValidationError(_("A fulfilment job of this request is already running."))
     job = FulfilmentJob.objects.create(
@@ -110,21 +194,25 @@ def _subject_filter(organisation: Organisation, rr: RightsRequest) -> RowFilter:
     return RowFilter(tenant_id=organisation.tenant_id, subject=DataSubject(email=rr.email))
 
 
-def _write_export(job: FulfilmentJob, organisations: list[Organisation]) -> None:
+def _write_export(job: FulfilmentJob, referrals: list[Referral]) -> None:
     rr = job.request
     folder = _work_folder(job)
     shutil.rmtree(folder, ignore_errors=True)  # a re-run writes everything again: it is small
     folder.mkdir(parents=True)
     categories = all_categories()
-    units = len(organisations) * len(categories) * len(EXPORT_FORMATS) or 1
+    units = len(referrals) * len(categories) * len(EXPORT_FORMATS) or 1
     done = 0
     files, row_counts, manifest_organisations = [], {}, []
-    for organisation in organisations:
+    for referral in referrals:
+        organisation, scope = referral.organisation, referral_scope(referral)
         reader = SourceRowReader(_subject_filter(organisation, rr))
         tenant_folder = folder / organisation.slug
         tenant_folder.mkdir()
         counts, entries = {}, []
         for category in categories:
+            if category.id not in scope:
+                done += len(EXPORT_FORMATS)
+                continue
             names = []
             for format_id in EXPORT_FORMATS:
                 writer = get_writer(format_id, max_file_bytes=settings.EXPORT_MAX_FILE_BYTES)
@@ -225,12 +313,13 @@ def _subject_identifiers(row_filter: RowFilter) -> tuple[set, set]:
     return contact_ids, phones
 
 
-def _erase(job: FulfilmentJob, organisations: list[Organisation]) -> None:
+def _erase(job: FulfilmentJob, referrals: list[Referral]) -> None:
     rr = job.request
     row_counts = {}
-    units = sum(len(source.categories) for source in get_sources()) * len(organisations) or 1
+    units = sum(len(source.categories) for source in get_sources()) * len(referrals) or 1
     done = 0
-    for organisation in organisations:
+    for referral in referrals:
+        organisation, scope = referral.organisation, referral_scope(referral)
         row_filter = _subject_filter(organisation, rr)
         contact_ids, phones = _subject_identifiers(row_filter)
         # Suppressed first: an import running meanwhile cannot bring the subject back.
@@ -245,6 +334,9 @@ def _erase(job: FulfilmentJob, organisations: list[Organisation]) -> None:
         for source in get_sources():
             # Reverse order: later categories find the subject through earlier ones.
             for category in reversed(source.categories):
+                if category.id not in scope:
+                    done += 1
+                    continue
                 deleted = counts.get(category.id, 0)
                 while True:
                     batch = source.delete_batch(category_id=category.id, row_filter=row_filter)
@@ -268,12 +360,12 @@ def fulfilment_run(*, job_id: int) -> FulfilmentJob | None:
     if job is None:
         return None
     job = FulfilmentJob.objects.select_related("request").get(pk=job.pk)
-    organisations = fulfilment_organisations(job.request)
+    referrals = fulfilment_referrals(job.request)
     try:
         if job.kind == FulfilmentJob.Kind.EXPORT:
-            _write_export(job, organisations)
+            _write_export(job, referrals)
         else:
-            _erase(job, organisations)
+            _erase(job, referrals)
     except Exception as error:
         logger.exception("rights request fulfilment failed", extra={"job": str(job.public_id)})
         with transaction.atomic():
@@ -293,6 +385,22 @@ def fulfilment_run(*, job_id: int) -> FulfilmentJob | None:
             % {"rows": total}
         )
         add_event(job.request, RequestEvent.Kind.FULFILMENT, text=text)
+        for referral in referrals:
+            counts = job.row_counts.get(referral.organisation.slug, {})
+            rows = sum(counts.values())
+            _record_result(
+                rr=job.request,
+                organisation=referral.organisation,
+                action=job.kind,
+                summary=(
+                    _("%(rows)d records exported for the requester.")
+                    if job.kind == FulfilmentJob.Kind.EXPORT
+                    else _("%(rows)d records erased; the subject is on the suppression list.")
+                )
+                % {"rows": rows},
+                row_counts=counts,
+                done_by=job.started_by,
+            )
         audit_record(
             action=f"rights_request.{job.kind}_completed",
             actor_label="system",
@@ -303,13 +411,18 @@ def fulfilment_run(*, job_id: int) -> FulfilmentJob | None:
     return job
 
 
-def flag_subject(*, organisation: Organisation, rr: RightsRequest, flag: str) -> dict[str, int]:
-    """Set the flag on the subject's rows in every source of the customer: rows flagged by
-    category (categories that keep no flags are left out)."""
+def flag_subject(
+    *, organisation: Organisation, rr: RightsRequest, flag: str, scope: set[str] | None = None
+) -> dict[str, int]:
+    """Set the flag on the subject's rows in every source of the customer (only the categories
+    in scope, when given): rows flagged by category (categories that keep no flags are left
+    out)."""
     row_filter = _subject_filter(organisation, rr)
     counts: dict[str, int] = {}
     for source in get_sources():
         for category in source.categories:
+            if scope is not None and category.id not in scope:
+                continue
             flagged = source.set_flags(
                 category_id=category.id, row_filter=row_filter, flags={flag: True}
             )
@@ -320,24 +433,42 @@ def flag_subject(*, organisation: Organisation, rr: RightsRequest, flag: str) ->
 
 @transaction.atomic
 def fulfilment_apply_flags(*, rr: RightsRequest, actor, request=None) -> list[Organisation]:
-    """Restriction, objection and suppression: the flag of the request's type is set on the
-    subject's rows in each customer's sources (processing_restricted, objected_to_processing,
-    suppressed), the subject's identifiers go on each customer's suppression list (the sources
-    then refuse new data about them), and the rows flagged are recorded in the history; the
-    request is then completed with a letter."""
+    """Restriction, objection, suppression and opt-out of sale or sharing: the flag of the
+    request's type is set on the subject's rows in each instructing customer's sources
+    (processing_restricted, objected_to_processing, suppressed, opted_out_of_sale_sharing);
+    except for an opt-out, the subject's identifiers go on each customer's suppression list
+    (the sources then refuse new data about them). The rows flagged are recorded per customer;
+    the request is then completed with a letter."""
     if rr.type not in FLAG_TYPES:
-        raise ValidationError(_("Only restriction, objection and suppression set flags."))
-    if not rr.is_open or rr.is_paused:
-        raise ValidationError(_("Only an open request whose clock runs can be fulfilled."))
+        raise ValidationError(
+            _("Only restriction, objection, suppression and opt-out requests set flags.")
+        )
+    rr = RightsRequest.objects.select_for_update().get(pk=rr.pk)
+    _refuse_unless_fulfilable(rr)
     flag = FLAG_FOR_TYPE[rr.type]
-    organisations = fulfilment_organisations(rr)
+    referrals = fulfilment_referrals(rr)
+    organisations = [referral.organisation for referral in referrals]
     row_counts = {}
-    for organisation in organisations:
-        row_counts[organisation.slug] = flag_subject(organisation=organisation, rr=rr, flag=flag)
-        suppress_subject(
-            tenant_id=organisation.tenant_id,
-            email=rr.email,
-            reason=f"{rr.type} request {rr.reference}",
+    for referral in referrals:
+        organisation = referral.organisation
+        counts = flag_subject(
+            organisation=organisation, rr=rr, flag=flag, scope=referral_scope(referral)
+        )
+        row_counts[organisation.slug] = counts
+        if rr.type in SUPPRESSING_FLAG_TYPES:
+            suppress_subject(
+                tenant_id=organisation.tenant_id,
+                email=rr.email,
+                reason=f"{rr.type} request {rr.reference}",
+            )
+        _record_result(
+            rr=rr,
+            organisation=organisation,
+            action=FulfilmentResult.Action.FLAG,
+            summary=_("%(type)s: flag set on %(rows)d records.")
+            % {"type": rr.get_type_display(), "rows": sum(counts.values())},
+            row_counts=counts,
+            done_by=actor,
         )
     names = ", ".join(
         _("%(name)s (%(rows)d records flagged)")
@@ -365,6 +496,103 @@ def fulfilment_apply_flags(*, rr: RightsRequest, actor, request=None) -> list[Or
     return organisations
 
 
+def rectifiable_fields() -> list[tuple[str, str]]:
+    """The fields a correction may name, as ("category.field", "Category name: field") pairs
+    from every data source."""
+    choices = []
+    for source in get_sources():
+        for category_id, names in source.rectifiable_fields().items():
+            _source, category = get_category(category_id)
+            choices += [
+                (f"{category_id}.{name}", f"{category.name}: {name.replace('_', ' ')}")
+                for name in names
+            ]
+    return choices
+
+
+def _rectifiable_field(field: str) -> tuple[str, str]:
+    """'leads.last_name' (or a bare field name unique among the sources) as (category, field)."""
+    field = (field or "").strip()
+    for value, _label in rectifiable_fields():
+        category_id, name = value.split(".", 1)
+        if field in (value, name):
+            return category_id, name
+    raise ValidationError(_("Choose one of the fields that can be corrected."))
+
+
+@transaction.atomic
+def rectification_record(
+    *, rr: RightsRequest, field: str, after: str, actor, before: str = "", request=None
+) -> RectificationItem:
+    """Rectification (GDPR Art. 16; CCPA 1798.106): the corrected value is written into the
+    subject's records of every instructing customer, through the data sources; what the
+    records held before, and how many now carry the new value, are kept with the request."""
+    category_id, name = _rectifiable_field(field)
+    after = (after or "").strip()
+    if not after:
+        raise ValidationError(_("The new value is required."))
+    if len(after) > 10_000:
+        raise ValidationError(_("At most 10,000 characters."))
+    rr = RightsRequest.objects.select_for_update().get(pk=rr.pk)
+    _refuse_unless_fulfilable(rr)
+    source, category = get_category(category_id)
+    label = f"{category.name}: {name.replace('_', ' ')}"
+    before_values: set[str] = set()
+    total = 0
+    for referral in fulfilment_referrals(rr):
+        if category_id not in referral_scope(referral):
+            continue
+        row_filter = _subject_filter(referral.organisation, rr)
+        before_values |= {
+            str(row[name])
+            for row in source.iter_rows(category_id=category_id, row_filter=row_filter)
+            if row.get(name) not in (None, "")
+        }
+        try:
+            rows = source.rectify(
+                category_id=category_id, row_filter=row_filter, values={name: after}
+            )
+        except ValueError as error:
+            # The whole correction is one transaction: nothing written for any customer.
+            raise ValidationError(
+                _("This value cannot be stored in %(field)s: %(error)s")
+                % {"field": label, "error": error}
+            ) from error
+        total += rows
+        _record_result(
+            rr=rr,
+            organisation=referral.organisation,
+            action=FulfilmentResult.Action.RECTIFICATION,
+            summary=_("%(field)s corrected to “%(after)s” in %(rows)d records.")
+            % {"field": label, "after": after, "rows": rows},
+            row_counts={category_id: rows},
+            done_by=actor,
+        )
+    item = RectificationItem.objects.create(
+        request=rr,
+        field=label[:100],
+        before=", ".join(sorted(before_values)) or (before or "")[:10_000],
+        after=after,
+        rows_changed=total,
+        done_by=actor,
+    )
+    add_event(
+        rr,
+        RequestEvent.Kind.RECTIFICATION,
+        actor=actor,
+        text=_("%(field)s corrected in %(rows)d records.") % {"field": label, "rows": total},
+    )
+    audit_record(
+        action="rights_request.rectified",
+        actor=actor,
+        request=request,
+        obj=rr,
+        object_id=rr.reference,
+        details={"category": category_id, "field": name, "rows": total},
+    )
+    return item
+
+
 def fulfilment_delivered(*, job: FulfilmentJob, request=None) -> None:
     audit_record(
         action="rights_request.downloaded",
@@ -381,7 +609,12 @@ __all__ = [
     "fulfilment_apply_flags",
     "fulfilment_delivered",
     "fulfilment_organisations",
+    "fulfilment_referrals",
+    "fulfilment_refusal",
     "flag_subject",
+    "rectifiable_fields",
+    "rectification_record",
+    "referral_scope",
     "fulfilment_run",
     "fulfilment_start",
     "suppress_subject",

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rights_requests.emails import send_email
-from rights_requests.models import RequestStatus, RightsRequest
+from rights_requests.models import Referral, RequestStatus, RightsRequest, local_date
 from rights_requests.services.intake import site_url
-from trustcentre.accounts.models import User
+from trustcentre.accounts.models import Membership, User
 from trustcentre.audit.services import audit_record
 
 
@@ -85,6 +85,77 @@ def rights_request_send_reminders(*, today: datetime.date | None = None) -> int:
                     link_label=_("Open the request"),
                     recipient=dpo,
                     cause=f"rights-request-overdue:{rr.public_id}:{rr.due_date}",
+                )
+                sent += 1
+    return sent
+
+
+# Days after a referral on which its customer's admins are reminded while they have not
+# instructed us, and days before the deadline of a last reminder.
+REFERRAL_REMINDER_AFTER_DAYS = (3, 7)
+REFERRAL_REMINDER_BEFORE_DUE_DAYS = (5,)
+
+
+def referral_reminder_due(referral: Referral, today: datetime.date) -> str | None:
+    """Which reminder a customer that has not instructed us gets today, as a key unique to
+    that day's reminder ("after-3", "after-7", "due-5"), or None."""
+    waited = (today - local_date(referral.created_at)).days
+    if waited in REFERRAL_REMINDER_AFTER_DAYS:
+        return f"after-{waited}"
+    left = (referral.request.due_date - today).days
+    if left in REFERRAL_REMINDER_BEFORE_DUE_DAYS:
+        return f"due-{left}"
+    return None
+
+
+def referral_send_reminders(*, today: datetime.date | None = None) -> int:
+    """Remind the admins of every customer whose instruction is awaited, through the outbox:
+    3 and 7 days after the referral and 5 days before the deadline. Each reminder's cause
+    names its day, so running the task twice sends nothing twice."""
+    today = today or timezone.localdate()
+    sent = 0
+    waiting = Referral.objects.filter(
+        instruction=Referral.Instruction.PENDING,
+        request__status__in=[RequestStatus.REFERRED, RequestStatus.PAUSED],
+    ).select_related("request", "organisation")
+    for referral in waiting:
+        key = referral_reminder_due(referral, today)
+        if key is None:
+            continue
+        rr = referral.request
+        url = site_url(
+            reverse("rights_requests_portal:referral", kwargs={"public_id": referral.public_id})
+        )
+        admins = Membership.objects.filter(
+            organisation=referral.organisation, role=Membership.Role.ADMIN, user__is_active=True
+        ).select_related("user")
+        with transaction.atomic():
+            for membership in admins:
+                send_email(
+                    to=membership.user.email,
+                    subject=_("Reminder: we are waiting for your instruction on %(reference)s")
+                    % {"reference": rr.reference},
+                    greeting_name=membership.user.full_name,
+                    paragraphs=[
+                        _(
+                            "A data subject's %(type)s request about data we process for "
+                            "%(organisation)s has waited for your instruction since %(since)s. "
+                            "We act on your data only on your instruction, so nothing is done "
+                            "until you tell us."
+                        )
+                        % {
+                            "type": rr.get_type_display().lower(),
+                            "organisation": referral.organisation.name,
+                            "since": local_date(referral.created_at).isoformat(),
+                        },
+                        _("The legal deadline is %(due)s.") % {"due": rr.due_date.isoformat()},
+                    ],
+                    link_url=url,
+                    link_label=_("See the request and instruct us"),
+                    reference=rr.reference,
+                    recipient=membership.user,
+                    organisation=referral.organisation,
+                    cause=f"rights-request-referral-reminder:{referral.public_id}:{key}",
                 )
                 sent += 1
     return sent

@@ -1,12 +1,13 @@
 """Routing: the provider processes its customers' data, so a request about it goes to the
 customer (the controller), matched by the company named and by the email in its data."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exports.sources import get_sources
+from exports.sources import category_ids, get_sources
 from exports.sources.base import DataSubject, RowFilter
 from rights_requests.emails import send_email
 from rights_requests.models import Referral, RequestEvent, RequestStatus, RightsRequest
@@ -91,6 +92,7 @@ def rights_request_route(*, rr: RightsRequest) -> list[Referral]:
             )
             % {"names": names},
             _("The deadline for an answer stays %(due)s.") % {"due": rr.due_date.isoformat()},
+            rr.requester_status_text,
         ],
         link_url=status_link(rr),
         link_label=_("Follow your request"),
@@ -100,11 +102,15 @@ def rights_request_route(*, rr: RightsRequest) -> list[Referral]:
     return referrals
 
 
+def _admins(organisation: Organisation):
+    return Membership.objects.filter(
+        organisation=organisation, role=Membership.Role.ADMIN, user__is_active=True
+    ).select_related("user")
+
+
 def _notify_controller(referral: Referral) -> None:
     rr = referral.request
-    admins = Membership.objects.filter(
-        organisation=referral.organisation, role=Membership.Role.ADMIN, user__is_active=True
-    ).select_related("user")
+    admins = _admins(referral.organisation)
     url = site_url(
         reverse("rights_requests_portal:referral", kwargs={"public_id": referral.public_id})
     )
@@ -136,20 +142,72 @@ def _notify_controller(referral: Referral) -> None:
         )
 
 
+def _back_to_the_dpo_when_answered(rr: RightsRequest) -> None:
+    """Once every controller has answered, the request is back in the DPO's hands (to act, or
+    to close as handled by the controller)."""
+    if (
+        rr.status == RequestStatus.REFERRED
+        and not rr.referrals.filter(instruction=Referral.Instruction.PENDING).exists()
+    ):
+        rr.status = RequestStatus.OPEN
+        rr.save(update_fields=["status"])
+
+
+def _scope(categories) -> list[str]:
+    """The categories the customer chose, in the sources' order; None means every one."""
+    if categories is None:
+        return []
+    known = category_ids()
+    chosen = set(categories)
+    if not chosen:
+        raise InstructionNotAllowed(_("Choose at least one category of your data we may act on."))
+    if chosen - set(known):
+        raise InstructionNotAllowed(_("Choose only categories listed on the page."))
+    # Every category chosen is stored as "all" (empty), so new categories stay covered.
+    return [] if chosen == set(known) else [c for c in known if c in chosen]
+
+
 @transaction.atomic
-def referral_instruct(*, referral: Referral, user, instruction: str, request=None) -> Referral:
-    """The customer's admin instructs the provider; once every controller has answered, the
-    request is back in the DPO's hands (to act, or to close as handled by the controller)."""
+def referral_instruct(
+    *,
+    referral: Referral,
+    user,
+    instruction: str,
+    categories=None,
+    note: str = "",
+    request=None,
+) -> Referral:
+    """The customer's admin instructs the provider (GDPR Art. 28(3)(a): documented
+    instructions): handle it for us, on the categories of its data it chose, or we handle it
+    ourselves. It can be changed until we have acted on it."""
     referral = Referral.objects.select_for_update().select_related("request").get(pk=referral.pk)
     if instruction not in (Referral.Instruction.HANDLE_FOR_US, Referral.Instruction.WE_HANDLE):
         raise InstructionNotAllowed(_("Choose one of the two instructions."))
     rr = referral.request
     if rr.is_closed:
         raise InstructionNotAllowed(_("This request is closed already."))
+    if rr.results.filter(organisation=referral.organisation).exists():
+        raise InstructionNotAllowed(
+            _("We have already acted on the instruction for this request; it cannot change now.")
+        )
+    note = (note or "").strip()
+    if len(note) > 10_000:
+        raise InstructionNotAllowed(_("At most 10,000 characters."))
+    scope = _scope(categories) if instruction == Referral.Instruction.HANDLE_FOR_US else []
     referral.instruction = instruction
     referral.instructed_by = user
     referral.instructed_at = timezone.now()
-    referral.save(update_fields=["instruction", "instructed_by", "instructed_at"])
+    referral.categories = scope
+    referral.instruction_note = note
+    referral.save(
+        update_fields=[
+            "instruction",
+            "instructed_by",
+            "instructed_at",
+            "categories",
+            "instruction_note",
+        ]
+    )
     add_event(
         rr,
         RequestEvent.Kind.INSTRUCTION,
@@ -163,12 +221,120 @@ def referral_instruct(*, referral: Referral, user, instruction: str, request=Non
         obj=rr,
         object_id=rr.reference,
         organisation=referral.organisation,
-        details={"instruction": instruction},
+        details={"instruction": instruction, "categories": scope or "all"},
     )
-    if (
-        rr.status == RequestStatus.REFERRED
-        and not rr.referrals.filter(instruction=Referral.Instruction.PENDING).exists()
-    ):
-        rr.status = RequestStatus.OPEN
-        rr.save(update_fields=["status"])
+    _back_to_the_dpo_when_answered(rr)
     return referral
+
+
+@transaction.atomic
+def referral_override(
+    *, referral: Referral, reason: str, confirmed_by: str, channel: str, actor, request=None
+) -> Referral:
+    """The DPO records that the customer confirmed out of band that we should act (for
+    example by telephone before the deadline): the reason, who at the customer confirmed it
+    and how. The instruction is then documented (GDPR Art. 28(3)(a)), audited, shown to the
+    customer's admins on the referral page and emailed to them, and named in the letter."""
+    reason, confirmed_by, channel = (
+        (reason or "").strip(),
+        (confirmed_by or "").strip(),
+        (channel or "").strip(),
+    )
+    if not reason:
+        raise ValidationError(_("Give the reason for acting without the customer's instruction."))
+    if not confirmed_by:
+        raise ValidationError(_("Name who at the customer confirmed it, and their role."))
+    if not channel:
+        raise ValidationError(_("Say how they confirmed it (for example a call, or an email)."))
+    if len(reason) > 10_000 or len(confirmed_by) > 200 or len(channel) > 200:
+        raise ValidationError(_("The reason is at most 10,000 characters, the others 200."))
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("request", "organisation")
+        .get(pk=referral.pk)
+    )
+    rr = referral.request
+    if not rr.is_open:
+        raise ValidationError(_("This request is closed already."))
+    if not referral.is_pending:
+        raise ValidationError(
+            _("%(organisation)s has answered already: %(instruction)s.")
+            % {
+                "organisation": referral.organisation.name,
+                "instruction": referral.get_instruction_display(),
+            }
+        )
+    referral.instruction = Referral.Instruction.OVERRIDE
+    referral.override_reason = reason
+    referral.override_confirmed_by = confirmed_by
+    referral.override_channel = channel
+    referral.override_by = actor
+    referral.override_at = timezone.now()
+    referral.save(
+        update_fields=[
+            "instruction",
+            "override_reason",
+            "override_confirmed_by",
+            "override_channel",
+            "override_by",
+            "override_at",
+        ]
+    )
+    add_event(
+        rr,
+        RequestEvent.Kind.NOTE,
+        actor=actor,
+        text=_("Override for %(organisation)s: confirmed by %(who)s (%(how)s). Reason: %(reason)s")
+        % {
+            "organisation": referral.organisation.name,
+            "who": confirmed_by,
+            "how": channel,
+            "reason": reason,
+        },
+    )
+    audit_record(
+        action="rights_request.instruction_overridden",
+        actor=actor,
+        request=request,
+        obj=rr,
+        object_id=rr.reference,
+        organisation=referral.organisation,
+        details={"confirmed_by": confirmed_by, "channel": channel, "reason": reason},
+    )
+    _tell_admins_of_override(referral)
+    _back_to_the_dpo_when_answered(rr)
+    return referral
+
+
+def _tell_admins_of_override(referral: Referral) -> None:
+    rr = referral.request
+    url = site_url(
+        reverse("rights_requests_portal:referral", kwargs={"public_id": referral.public_id})
+    )
+    for membership in _admins(referral.organisation):
+        send_email(
+            to=membership.user.email,
+            subject=_("We recorded your instruction on request %(reference)s")
+            % {"reference": rr.reference},
+            greeting_name=membership.user.full_name,
+            paragraphs=[
+                _(
+                    "Our privacy team recorded that %(who)s confirmed to us (%(how)s) that we "
+                    "should act on this %(type)s request for %(organisation)s. We act on it now."
+                )
+                % {
+                    "who": referral.override_confirmed_by,
+                    "how": referral.override_channel,
+                    "type": rr.get_type_display().lower(),
+                    "organisation": referral.organisation.name,
+                },
+                _("If that is not your instruction, tell us at once on the request's page."),
+            ],
+            quote=referral.override_reason,
+            link_url=url,
+            link_label=_("See the request"),
+            reference=rr.reference,
+            recipient=membership.user,
+            organisation=referral.organisation,
+            cause=f"rights-request-override:{referral.public_id}",
+        )

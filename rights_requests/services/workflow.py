@@ -1,5 +1,5 @@
 """The DPO's steps on a request: assign, note, message, pause and resume, extend, reject,
-mark as duplicate or spam, record a rectification, complete. Each is audited."""
+mark as duplicate or spam, complete. Each is audited."""
 
 import datetime
 
@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from rights_requests import deadlines
 from rights_requests.emails import send_email
 from rights_requests.models import (
-    RectificationItem,
     Referral,
     RejectionReason,
     RequestEvent,
@@ -313,22 +312,6 @@ def rights_request_mark_spam(*, rr: RightsRequest, actor, request=None) -> Right
     add_event(rr, RequestEvent.Kind.SPAM, actor=actor)
     _audit("spam", rr, actor, request)
     return rr
-
-
-@transaction.atomic
-def rectification_record(
-    *, rr: RightsRequest, field: str, before: str, after: str, actor, request=None
-) -> RectificationItem:
-    field = _text(field, _("The field"))[:100]
-    after = _text(after, _("The new value"))
-    rr = _locked(rr)
-    _must_be_open(rr)
-    item = RectificationItem.objects.create(
-        request=rr, field=field, before=(before or "")[:TEXT_MAX], after=after, done_by=actor
-    )
-    add_event(rr, RequestEvent.Kind.RECTIFICATION, actor=actor, text=field)
-    _audit("rectified", rr, actor, request, field=field)
-    return item
 
 
 @transaction.atomic

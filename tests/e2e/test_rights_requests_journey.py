@@ -1,6 +1,7 @@
 """A data subject files an access request, confirms the email from the link in our mail, a DPO
-signs in with the second factor, finds the request with its due date, fulfils and completes it,
-and the subject downloads a zip that holds exactly their records from the demo data."""
+signs in with the second factor, finds the request with its due date, records the override the
+customer confirmed by telephone, fulfils and completes it, and the subject downloads a zip that
+holds exactly their records from the demo data."""
 
 import io
 import json
@@ -84,6 +85,20 @@ def test_subject_files_dpo_fulfils_subject_downloads_exactly_their_records(
     expect(row).to_contain_text(f"{days_left} days left")
     row.get_by_role("link", name=rr.reference).click()
     expect(main).to_contain_text("Acme")  # referred: the email is in Acme's data
+
+    # Nothing is offered before Acme's instruction; Acme confirmed it by telephone.
+    expect(main).to_contain_text("for Acme's instruction")
+    expect(main.get_by_role("button", name="Build the subject's data export")).to_have_count(0)
+    main.locator("summary", has_text="Record an override: Acme confirmed out of band").click()
+    main.get_by_label("Who at the customer confirmed it (name and role)").fill(
+        "Carl Controller, DPO of Acme"
+    )
+    main.get_by_label("How they confirmed it").fill("Telephone call")
+    main.get_by_label("Why we act without their instruction in the portal").fill(
+        "Acme's admins cannot sign in this week."
+    )
+    main.get_by_role("button", name="Record the override").click()
+    expect(main).to_contain_text("The override was recorded")
 
     main.get_by_role("button", name="Build the subject's data export").click()
     expect(main).to_contain_text("The export is ready: 9 records.")

@@ -97,10 +97,10 @@ def test_the_schema_is_draft_2020_12_with_standard_formats_and_patterns():
 
 
 # Leads and visitor profiles: 1.1 added the rights-request flags (processing_restricted,
-# objected_to_processing, suppressed).
+# objected_to_processing, suppressed), 1.2 the opt-out of sale or sharing.
 SCHEMA_VERSIONS = {
-    "leads": "1.1",
-    "visitor_profiles": "1.1",
+    "leads": "1.2",
+    "visitor_profiles": "1.2",
     "journey_insights": "1.0",
     "organisation_profiles": "1.0",
 }

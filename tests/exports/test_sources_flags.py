@@ -14,7 +14,12 @@ from exports.sources.base import DataSource, DataSubject, RowFilter
 pytestmark = pytest.mark.django_db
 
 MOMENT = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
-FLAGS = ("processing_restricted", "objected_to_processing", "suppressed")
+FLAGS = (
+    "processing_restricted",
+    "objected_to_processing",
+    "suppressed",
+    "opted_out_of_sale_sharing",
+)
 
 
 def person(tenant_id, email):
@@ -63,7 +68,11 @@ def test_set_flags_flags_only_the_subjects_rows(org_a, org_b):
         "journey_insights": 0,  # events keep no flags
         "organisation_profiles": 0,  # about companies, not people
     }
-    restricted = {"processing_restricted": True, "objected_to_processing": False}
+    restricted = {
+        "processing_restricted": True,
+        "objected_to_processing": False,
+        "opted_out_of_sale_sharing": False,
+    }
     assert flags_of(jane) == {**restricted, "suppressed": False}
     assert flags_of(jane_profile) == {**restricted, "suppressed": False}
     assert jane.updated_at > MOMENT  # the lead changed
@@ -122,14 +131,14 @@ def test_a_source_without_flags_flags_nothing():
 @pytest.mark.parametrize("category_id", ["leads", "visitor_profiles"])
 def test_the_flags_are_typed_booleans_not_personal_data_in_the_register(category_id):
     _source, category = get_category(category_id)
-    assert category.field_names[-3:] == list(FLAGS)
+    assert category.field_names[-4:] == list(FLAGS)
     properties = json_schema(category)["properties"]
     for name in FLAGS:
         assert properties[name]["type"] == "boolean"  # never null
     entry = next(c for c in build_register()["categories"] if c["id"] == category_id)
     fields = {field["name"]: field for field in entry["fields"]}
     assert all(fields[name]["personal"] is False for name in FLAGS)
-    assert entry["schema_version"] == "1.1"
+    assert entry["schema_version"] == "1.2"
 
 
 def test_rows_carry_the_flags_in_export_form(org_a):

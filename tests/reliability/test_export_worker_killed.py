@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from exports.builtin_source.models import Lead
+from exports.builtin_source.models import SUBJECT_FLAGS, Lead
 from exports.models import ExportJob
 from exports.services import export_request, export_work_folder
 from tests.conftest import make_organisation, make_user
@@ -83,7 +83,7 @@ def write_leads(tenant_id, count: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     # The data subject's flags (restriction, objection, suppression) keep their database
     # default, false, as imported data has them.
-    flags = {"processing_restricted", "objected_to_processing", "suppressed"}
+    flags = set(SUBJECT_FLAGS)
     columns = [field.column for field in Lead._meta.concrete_fields if field.column not in flags]
     table = connection.ops.quote_name(Lead._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)

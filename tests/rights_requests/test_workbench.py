@@ -114,7 +114,18 @@ def test_referral_page_for_the_customer_admin_only(
     assert client.get(url).status_code == 404
     login_with_second_factor(client, admin_a)
     assert rr.reference in client.get(url).content.decode()
-    client.post(url, {"instruction": "handle_for_us"})
+    client.post(
+        url,
+        {
+            "instruction": "handle_for_us",
+            "categories": [
+                "leads",
+                "visitor_profiles",
+                "journey_insights",
+                "organisation_profiles",
+            ],
+        },
+    )
     referral.refresh_from_db()
     assert referral.instruction == "handle_for_us" and referral.instructed_by == admin_a
     assert (
