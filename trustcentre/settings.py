@@ -268,6 +268,9 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+MESSAGE_STORAGE = "trustcentre.lib.messages.MessageStorage"
+# The CSRF refusal is the portal's own page (Django's inline-styled one is blocked by the CSP).
+CSRF_FAILURE_VIEW = "trustcentre.pages.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

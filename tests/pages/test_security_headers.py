@@ -159,7 +159,9 @@ def test_production_cookies_are_host_prefixed_secure_httponly_and_samesite(
     )
     assert response.status_code == 302
     session = response.cookies["__Host-sessionid"]
-    for cookie in (csrf, session):
+    # allauth's "Signed in as ..." message travels in the message cookie.
+    messages = response.cookies["__Host-messages"]
+    for cookie in (csrf, session, messages):
         header = cookie.output()
         # __Host-: Secure, Path=/ and no Domain, or browsers refuse the cookie (RFC 6265bis).
         assert cookie["secure"] is True
@@ -169,6 +171,7 @@ def test_production_cookies_are_host_prefixed_secure_httponly_and_samesite(
         assert "Domain=" not in header
     assert session["httponly"] is True
     assert "sessionid" not in response.cookies and "csrftoken" not in login_page.cookies
+    assert "messages" not in response.cookies
 
 
 # --- templates: nothing the CSP would block ----------------------------------------------------

@@ -275,3 +275,11 @@ def healthz(request):
         "checks": {name: "ok" if answered else "failed" for name, answered in checks.items()},
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form was refused because the page it came from was too old, or
+    cookies are blocked. Django's own page has inline styles, which the CSP blocks."""
+    response = render(request, "403_csrf.html", status=403)
+    response["Cache-Control"] = "no-store"
+    return response
