@@ -2,6 +2,7 @@
 one, the emails coalesced into a dispatch, the webhooks), withdraw, and take effect."""
 
 import datetime
+import zoneinfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -297,15 +298,23 @@ def _take_effect(notice: ChangeNotice, now) -> ListVersion:
     """Apply the locked, due notice and publish the next list version (inside the caller's
     transaction)."""
     _apply(notice, now)
+    scheduled = notice.effective_day
+    today = timezone.localtime(now, zoneinfo.ZoneInfo(terms.deadline_zone_name())).date()
+    if today > scheduled:
+        # Held past its date (or the beat was down): the list changes today, so today is the
+        # day every page, email and the list version name.
+        notice.effective_at = terms.effective_at_for(today)
     notice.status = Status.EFFECTIVE
     notice.became_effective_at = now
-    notice.save(update_fields=["status", "became_effective_at"])
+    notice.save(update_fields=["status", "became_effective_at", "effective_at"])
     version = list_version_publish(notice=notice, now=now)
     audit_record(
         action="subprocessor.notice_effective",
         obj=notice,
         details={
             "list_version": version.number,
+            "scheduled_for": scheduled.isoformat(),
+            "effective_on": notice.effective_day.isoformat(),
             "despite_open_objections": notice.proceeded_at is not None,
         },
     )

@@ -3,10 +3,13 @@ objections stays announced, held, until legal resolves the last one (it then tak
 once) or decides to proceed despite them, with a reason that each objecting customer is told
 together with its remedy."""
 
+import zoneinfo
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from subprocessors import services
 from subprocessors.models import ChangeNotice, ListVersion, SubProcessor
@@ -17,6 +20,7 @@ from trustcentre.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 REASON = "The EU warehouse is discontinued; every region moves to the new provider."
 
 
@@ -81,6 +85,7 @@ def test_a_notice_with_an_open_objection_stays_pending_past_its_date(held, legal
     assert notice.status == ChangeNotice.Status.EFFECTIVE
     assert ListVersion.objects.get(number=2).notice == notice
     assert SubProcessor.objects.get(name="Warehouse").status == SubProcessor.Status.ACTIVE
+    assert notice.effective_day == timezone.localtime(timezone.now(), BERLIN).date()
     assert notice.proceeded_at is None
     assert not proceeded_emails().exists()
 
@@ -112,6 +117,9 @@ def test_proceeding_with_a_reason_takes_effect_and_emails_each_objector_once(
     notice.refresh_from_db()
     assert notice.status == ChangeNotice.Status.EFFECTIVE
     assert (notice.proceeded_by, notice.proceed_reason) == (legal_user, REASON)
+    # Held past its date, it takes effect on the day of the decision: the day everyone is told.
+    today = timezone.localtime(timezone.now(), BERLIN).date()
+    assert notice.effective_day == today
     assert ListVersion.objects.get(number=2).notice == notice
     event = AuditEvent.objects.get(action="subprocessor.notice_proceeded")
     assert event.object_id == str(notice.public_id)
@@ -123,6 +131,7 @@ def test_proceeding_with_a_reason_takes_effect_and_emails_each_objector_once(
     acme = next(m for m in mail.outbox if m.to == ["admin@acme.test"])
     assert "proceeds despite your objection" in acme.subject
     assert REASON in acme.body
+    assert f"it takes effect on {date_format(today, 'j F Y')}" in " ".join(acme.body.split())
     assert "terminate the services it affects (Analytics)" in acme.body
     assert f"/portal/subprocessors/acme/changes/{notice.public_id}/" in acme.body
     html = acme.alternatives[0].content
