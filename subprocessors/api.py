@@ -1,11 +1,10 @@
 """The sub-processor API (included under /api/v1/): the public list and change notices,
 subscriptions (double opt-in), and objections by a customer's API key."""
 
+import datetime
 import zoneinfo
 
 from django.urls import path
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -25,7 +24,12 @@ from subprocessors.models import (
     TransferMechanism,
 )
 from trustcentre.accounts.api_auth import ApiKeyAuthentication, IsApiClient, api_organisation
-from trustcentre.lib.api import PROBLEM_CONTENT_TYPE, CursorPagination, problem
+from trustcentre.lib.api import (
+    PROBLEM_CONTENT_TYPE,
+    CursorPagination,
+    problem,
+    problem_type_url,
+)
 from trustcentre.lib.api_schema import ProblemSerializer
 
 
@@ -69,6 +73,14 @@ class ChangeNoticeSerializer(serializers.ModelSerializer):
         help_text="The deadline under the default window; a customer's DPA may set its own "
         "(a customer key sees its own deadline).",
     )
+    effective_at = serializers.SerializerMethodField(
+        help_text="When the change takes effect: the start of its day in the provider's time "
+        "zone, with that zone's UTC offset (so the date part is `effective_date`)."
+    )
+    effective_date = serializers.SerializerMethodField(
+        help_text="The calendar day the change takes effect, in the provider's time zone: the "
+        "day the pages, emails, feed and calendar files name."
+    )
     list_version = serializers.SerializerMethodField()
 
     class Meta:
@@ -83,10 +95,18 @@ class ChangeNoticeSerializer(serializers.ModelSerializer):
             "announced_at",
             "objection_deadline",
             "effective_at",
+            "effective_date",
             "status",
             "list_version",
         )
         read_only_fields = fields
+
+    def get_effective_at(self, notice) -> datetime.datetime | None:
+        return _iso(notice.effective_at) if notice.effective_at else None
+
+    def get_effective_date(self, notice) -> datetime.date | None:
+        day = notice.effective_day
+        return day.isoformat() if day else None
 
     def get_list_version(self, notice) -> int | None:
         version = getattr(notice, "list_version", None)
@@ -226,12 +246,49 @@ class ObjectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The problem types of an objection's 409, documented in the operation's responses.
+OBJECTION_TOO_LATE = "objection-too-late"
+OBJECTION_EXISTS = "objection-exists"
+NOTICE_CLOSED = "notice-closed"
+
+
 def _problem(status_code: int, detail: str, **members) -> Response:
     return Response(
         problem(status_code, detail, **members),
         status=status_code,
         content_type=PROBLEM_CONTENT_TYPE,
     )
+
+
+def _iso(value) -> str:
+    """An instant in ISO 8601 with the provider's offset, so its date part is the provider's
+    calendar day (the day every page names), while still naming the same instant."""
+    return value.astimezone(zoneinfo.ZoneInfo(terms.deadline_zone_name())).isoformat()
+
+
+class ObjectionConflictSerializer(ProblemSerializer):
+    """The 409 of an objection: which conflict `type` names, and for a late one the deadline."""
+
+    type = serializers.CharField(
+        help_text="`<site>/api/problems/objection-too-late`: the customer's objection window "
+        "has closed (`deadline` says when). `<site>/api/problems/objection-exists`: the "
+        "organisation already objected (`objection_id`). `<site>/api/problems/notice-closed`: "
+        "the notice was withdrawn or has taken effect.",
+    )
+    deadline = serializers.DateTimeField(
+        required=False,
+        help_text="Late objections only: the organisation's objection deadline (ISO 8601, "
+        "with the provider's UTC offset).",
+    )
+    objection_deadline = serializers.DateTimeField(
+        required=False, help_text="The same as `deadline`, kept for existing clients."
+    )
+    objection_id = serializers.UUIDField(
+        required=False, help_text="Already objected only: the existing objection."
+    )
+
+    class Meta:
+        ref_name = "ObjectionConflict"
 
 
 class ObjectionCreate(APIView):
@@ -242,15 +299,16 @@ class ObjectionCreate(APIView):
         tags=["subprocessors"],
         summary="Object to a change (customer key)",
         description="Within the customer's own objection window. After it: 409 with the "
-        "deadline (`objection_deadline`) in the problem. A notice that does not concern the "
+        "deadline (`deadline`) in the problem. A notice that does not concern the "
         "key's organisation is a 404.",
         request=ObjectionRequestSerializer,
         responses={
             201: ObjectionSerializer,
             (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-                ProblemSerializer,
-                description="Too late (the problem names the deadline), already objected, or "
-                "the notice is no longer open.",
+                ObjectionConflictSerializer,
+                description="Too late (`type` ends in `objection-too-late`; `deadline` is the "
+                "organisation's deadline and `detail` names it in words), already objected "
+                "(`objection-exists`), or the notice is no longer open (`notice-closed`).",
             ),
         },
     )
@@ -275,21 +333,29 @@ class ObjectionCreate(APIView):
                 request=request,
             )
         except services.ObjectionTooLate as late:
-            local = timezone.localtime(late.deadline, zoneinfo.ZoneInfo(terms.deadline_zone_name()))
             return _problem(
                 409,
-                gettext("The objection window closed on %(deadline)s.")
-                % {"deadline": date_format(local, "j F Y, H:i T")},
-                objection_deadline=late.deadline.isoformat(),
+                late.message,
+                type=problem_type_url(OBJECTION_TOO_LATE),
+                title=gettext("Objection too late"),
+                deadline=_iso(late.deadline),
+                objection_deadline=_iso(late.deadline),
             )
         except services.AlreadyObjected as already:
             return _problem(
                 409,
                 gettext("This organisation has already objected to this change."),
+                type=problem_type_url(OBJECTION_EXISTS),
+                title=gettext("Already objected"),
                 objection_id=str(already.objection.public_id),
             )
         except services.ObjectionClosed:
-            return _problem(409, gettext("This notice is no longer open for objections."))
+            return _problem(
+                409,
+                gettext("This notice is no longer open for objections."),
+                type=problem_type_url(NOTICE_CLOSED),
+                title=gettext("Notice closed"),
+            )
         return Response(ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
 

@@ -142,6 +142,25 @@ class SubprocessorsConfig(AppConfig):
     label = "subprocessors"
     verbose_name = "Sub-processors"
 
+    def workbench_notes(self, user) -> dict:
+        """For the staff home: the changes held past their date by open objections."""
+        from django.utils.translation import ngettext
+
+        from subprocessors import selectors
+
+        if not (user.is_superuser or "legal" in user.staff_roles):
+            return {}
+        notes = [
+            ngettext(
+                "Held by %(count)d open objection: %(summary)s",
+                "Held by %(count)d open objections: %(summary)s",
+                notice.open_objections,
+            )
+            % {"summary": notice.summary, "count": notice.open_objections}
+            for notice in selectors.held_notices()[:5]
+        ]
+        return {"subprocessors_staff:home": notes} if notes else {}
+
     def seed_demo(self, stdout):
         """A realistic register, list version 1, one change already effective (version 2), one
         announced change, and subscriptions for the demo customers' admins. Idempotent."""

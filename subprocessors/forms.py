@@ -157,6 +157,17 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Why is it withdrawn?"), max_length=2000)
 
 
+class ProceedForm(forms.Form):
+    # Not required here: the service refuses an empty reason with its own message.
+    reason = forms.CharField(
+        label=_("Why does the change proceed despite the open objections?"),
+        help_text=_("Sent to each objecting customer with the remedy its DPA gives."),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
 class ResolveForm(forms.Form):
     resolution = forms.ChoiceField(
         label=_("Resolution"), choices=Objection.Resolution.choices, widget=forms.RadioSelect

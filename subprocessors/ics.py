@@ -1,7 +1,8 @@
-"""An objection deadline as an iCalendar (RFC 5545) event. Written by hand: one event with a
-few properties does not justify a dependency (no iCalendar package is installed)."""
+"""An objection deadline, and the day the change takes effect, as iCalendar (RFC 5545) events.
+Written by hand: two events with a few properties do not justify a dependency (no iCalendar
+package is installed)."""
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -42,7 +43,8 @@ def _utc(value) -> str:
 
 
 def deadline_ics(*, notice, deadlines, url: str) -> str:
-    """`deadlines`: (deadline, organisation or None) pairs; one event each."""
+    """`deadlines`: (deadline, organisation or None) pairs; one event each, and one all-day
+    event on the day the change takes effect."""
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     lines = [
         "BEGIN:VCALENDAR",
@@ -59,7 +61,7 @@ def deadline_ics(*, notice, deadlines, url: str) -> str:
         description = _(
             "Last moment to object to this sub-processor change on data-protection grounds. "
             "It takes effect on %(effective)s. %(url)s"
-        ) % {"effective": notice.effective_at.date().isoformat(), "url": url}
+        ) % {"effective": notice.effective_day.isoformat(), "url": url}
         lines += [
             "BEGIN:VEVENT",
             f"UID:subprocessor-notice-{notice.public_id}{uid_suffix}@{domain}",
@@ -74,6 +76,22 @@ def deadline_ics(*, notice, deadlines, url: str) -> str:
             f"DESCRIPTION:{_escape(summary)}",
             "TRIGGER:-P3D",
             "END:VALARM",
+            "END:VEVENT",
+        ]
+    if notice.effective_at is not None:
+        # An all-day event on the provider's calendar day: DATE values float (RFC 5545
+        # section 3.3.4), so the day must be the provider's, never the UTC date of the instant.
+        day = notice.effective_day
+        summary = _("Takes effect: %(summary)s") % {"summary": notice.summary}
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:subprocessor-notice-{notice.public_id}-effective@{domain}",
+            f"DTSTAMP:{_utc(timezone.now())}",
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_escape(summary)}",
+            f"URL:{url}",
+            "TRANSP:TRANSPARENT",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")

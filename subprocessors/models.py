@@ -3,6 +3,7 @@ list versions, objections, and the email subscriptions that carry the notices.""
 
 import hashlib
 import uuid
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -236,6 +237,19 @@ class ChangeNotice(models.Model):
     became_effective_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("why it was withdrawn"), blank=True)
+    held_since = models.DateTimeField(
+        _("held by open objections since"),
+        null=True,
+        blank=True,
+        help_text=_("When its date came while objections were still open."),
+    )
+    proceeded_at = models.DateTimeField(
+        _("decided to proceed despite objections at"), null=True, blank=True
+    )
+    proceeded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proceed_reason = models.TextField(_("why it proceeds despite objections"), blank=True)
     dispatch = models.ForeignKey(
         "NoticeDispatch",
         on_delete=models.SET_NULL,
@@ -264,6 +278,26 @@ class ChangeNotice(models.Model):
     @property
     def is_open_for_objections(self) -> bool:
         return self.status == self.Status.ANNOUNCED
+
+    @property
+    def is_due(self) -> bool:
+        """Announced and its date has come: it takes effect unless open objections hold it."""
+        return (
+            self.status == self.Status.ANNOUNCED
+            and self.effective_at is not None
+            and self.effective_at <= timezone.now()
+        )
+
+    @property
+    def effective_day(self):
+        """The calendar day the change takes effect, in the provider's zone: what every page,
+        email, feed, calendar file and API answer shows (the stored instant, midnight there, is
+        on the previous day in UTC)."""
+        if self.effective_at is None:
+            return None
+        from subprocessors.terms import deadline_zone_name
+
+        return timezone.localtime(self.effective_at, zoneinfo.ZoneInfo(deadline_zone_name())).date()
 
 
 class NoticeOrganisation(models.Model):

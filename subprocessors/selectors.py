@@ -1,6 +1,7 @@
 """Reads of the register, notices and versions, scoped where a customer is concerned."""
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from subprocessors.models import (
     ChangeNotice,
@@ -100,6 +101,30 @@ def staff_notices(*, status: str = "", search: str = ""):
             Q(summary__icontains=search) | Q(subprocessor__name__icontains=search)
         )
     return notices.order_by("-created_at")
+
+
+def held_by(notice: ChangeNotice) -> int:
+    """How many open objections hold this notice past its date (0: it is not held)."""
+    if not notice.is_due or notice.proceeded_at is not None:
+        return 0
+    return notice.objections.filter(status=Objection.Status.OPEN).count()
+
+
+def held_notices():
+    """Announced notices whose date has come while objections are still open, each with
+    `open_objections`: legal decides on them."""
+    return (
+        ChangeNotice.objects.filter(
+            status=ChangeNotice.Status.ANNOUNCED,
+            effective_at__lte=timezone.now(),
+            proceeded_at__isnull=True,
+        )
+        .annotate(
+            open_objections=Count("objections", filter=Q(objections__status=Objection.Status.OPEN))
+        )
+        .filter(open_objections__gt=0)
+        .order_by("effective_at")
+    )
 
 
 def version_diff(older: ListVersion, newer: ListVersion) -> dict:

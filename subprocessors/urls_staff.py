@@ -24,6 +24,11 @@ urlpatterns = [
         name="notice_withdraw",
     ),
     path(
+        "subprocessors/notices/<uuid:public_id>/proceed/",
+        views.notice_proceed,
+        name="notice_proceed",
+    ),
+    path(
         "subprocessors/objections/<uuid:public_id>/resolve/",
         views.objection_resolve,
         name="objection_resolve",

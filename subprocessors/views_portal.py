@@ -105,7 +105,7 @@ def notice_page(request, slug, public_id):
             except ValidationError as error:
                 form.add_error(None, error)
             except services.ObjectionTooLate as late:
-                form.add_error(None, _late_message(late.deadline))
+                form.add_error(None, late.message)
             except services.AlreadyObjected:
                 form.add_error(None, _("Your organisation has already objected to this change."))
             except services.ObjectionClosed:
@@ -127,16 +127,6 @@ def notice_page(request, slug, public_id):
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _late_message(deadline) -> str:
-    from django.utils import timezone
-    from django.utils.formats import date_format
-
-    local = timezone.localtime(deadline)
-    return _("The objection window closed on %(deadline)s.") % {
-        "deadline": date_format(local, "j F Y, H:i T")
-    }
 
 
 @never_cache

@@ -186,10 +186,7 @@ class NoticeFeed(Feed):
                 % {"deadline": timezone.localtime(notice.objection_deadline, _seat()).isoformat()}
             )
         if notice.effective_at:
-            parts.append(
-                _("Takes effect: %(date)s")
-                % {"date": timezone.localtime(notice.effective_at, _seat()).date().isoformat()}
-            )
+            parts.append(_("Takes effect: %(date)s") % {"date": notice.effective_day.isoformat()})
         return "\n".join(parts)
 
     def item_link(self, notice):

@@ -16,6 +16,7 @@ from subprocessors.forms import (
     AnnounceForm,
     NoticeFilterForm,
     NoticeForm,
+    ProceedForm,
     ResolveForm,
     SubProcessorForm,
     WithdrawForm,
@@ -46,6 +47,7 @@ def home(request):
             "open_objections": Objection.objects.filter(status=Objection.Status.OPEN)
             .select_related("notice", "organisation")
             .order_by("created_at")[:20],
+            "held": list(selectors.held_notices()),
             "version": selectors.current_version(),
             "filtered": bool(status or search),
             "deadline_zone": terms.deadline_zone_name(),
@@ -158,6 +160,8 @@ def _notice_context(notice, **extra) -> dict:
         ),
         "withdraw_form": WithdrawForm(),
         "resolve_form": ResolveForm(),
+        "proceed_form": ProceedForm(),
+        "held_by": selectors.held_by(notice),
         "dispatch": notice.dispatch,
         "dispatch_statuses": NoticeDispatch.Status,
         "time_zone": terms.deadline_zone_name(),
@@ -230,6 +234,41 @@ def notice_withdraw(request, public_id):
         request,
         "subprocessors/staff_notice.html",
         _notice_context(notice, withdraw_form=form),
+        status=400,
+    )
+
+
+@never_cache
+@legal_required
+@require_POST
+def notice_proceed(request, public_id):
+    notice = _notice(public_id)
+    form = ProceedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.notice_proceed_despite_objections(
+                notice=notice,
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        except services.NoticeStateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The change has taken effect despite the open objections; each objecting "
+                    "customer is emailed the decision and its remedy."
+                ),
+            )
+            return redirect("subprocessors_staff:notice", public_id=public_id)
+    return render(
+        request,
+        "subprocessors/staff_notice.html",
+        _notice_context(notice, proceed_form=form),
         status=400,
     )
 

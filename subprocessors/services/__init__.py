@@ -7,6 +7,7 @@ from subprocessors.services.notices import (  # noqa: F401
     notice_announce,
     notice_create,
     notice_make_effective,
+    notice_proceed_despite_objections,
     notice_withdraw,
     notices_make_due_effective,
 )

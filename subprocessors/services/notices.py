@@ -2,8 +2,9 @@
 one, the emails coalesced into a dispatch, the webhooks), withdraw, and take effect."""
 
 import datetime
+import zoneinfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,11 +15,14 @@ from subprocessors.countries import normalise_countries
 from subprocessors.models import (
     ChangeNotice,
     CustomerScope,
+    ListVersion,
     NoticeOrganisation,
+    Objection,
     SubProcessor,
     TransferMechanism,
 )
 from subprocessors.services.dispatch import attach_to_dispatch
+from subprocessors.services.emails import proceed_emails_enqueue
 from subprocessors.services.register import list_version_publish
 from trustcentre.accounts.models import Organisation
 from trustcentre.audit.services import audit_record
@@ -245,6 +249,8 @@ def notice_webhook_data(notice: ChangeNotice, *, deadline=None) -> dict:
         "announced_at": _utc(notice.announced_at),
         "objection_deadline": _utc(deadline or notice.objection_deadline),
         "effective_at": _utc(notice.effective_at),
+        # The provider's calendar day: the UTC instant of its midnight is on the day before.
+        "effective_date": notice.effective_day.isoformat() if notice.effective_at else None,
         "status": notice.status,
     }
 
@@ -284,9 +290,61 @@ def _apply(notice: ChangeNotice, now) -> None:
         )
 
 
+def _open_objections(notice: ChangeNotice):
+    return Objection.objects.filter(notice=notice, status=Objection.Status.OPEN)
+
+
+def _take_effect(notice: ChangeNotice, now) -> ListVersion:
+    """Apply the locked, due notice and publish the next list version (inside the caller's
+    transaction)."""
+    _apply(notice, now)
+    scheduled = notice.effective_day
+    today = timezone.localtime(now, zoneinfo.ZoneInfo(terms.deadline_zone_name())).date()
+    if today > scheduled:
+        # Held past its date (or the beat was down): the list changes today, so today is the
+        # day every page, email and the list version name.
+        notice.effective_at = terms.effective_at_for(today)
+    notice.status = Status.EFFECTIVE
+    notice.became_effective_at = now
+    notice.save(update_fields=["status", "became_effective_at", "effective_at"])
+    version = list_version_publish(notice=notice, now=now)
+    audit_record(
+        action="subprocessor.notice_effective",
+        obj=notice,
+        details={
+            "list_version": version.number,
+            "scheduled_for": scheduled.isoformat(),
+            "effective_on": notice.effective_day.isoformat(),
+            "despite_open_objections": notice.proceeded_at is not None,
+        },
+    )
+    not_applied = set(
+        Objection.objects.filter(
+            notice=notice, resolution=Objection.Resolution.NOT_APPLIED
+        ).values_list("organisation_id", flat=True)
+    )
+    for row in notice.recipients.select_related("organisation"):
+        webhook_publish(
+            event_type=WebhookEvent.SUBPROCESSOR_CHANGE_EFFECTIVE,
+            data={
+                **notice_webhook_data(notice, deadline=row.objection_deadline),
+                "list_version": version.number,
+                # Legal agreed with this customer that the change does not apply to it.
+                "applies_to_you": row.organisation_id not in not_applied,
+            },
+            cause=f"subprocessor-notice-effective:{notice.public_id}",
+            organisation=row.organisation,
+        )
+    return version
+
+
 def notice_make_effective(*, notice: ChangeNotice, now=None) -> bool:
     """Apply an announced notice whose date has come, and publish the next list version. Safe
-    to run twice: only the run that moves the status does anything."""
+    to run twice: only the run that moves the status does anything.
+
+    Art. 28(2) and (4) GDPR: an objection raised in time holds the change. While any objection
+    is open (and legal has not decided to proceed despite it) the notice stays announced, held;
+    the first run that finds it so records since when, once."""
     now = now or timezone.now()
     with transaction.atomic():
         notice = (
@@ -296,26 +354,19 @@ def notice_make_effective(*, notice: ChangeNotice, now=None) -> bool:
         )
         if notice.status != Status.ANNOUNCED or notice.effective_at > now:
             return False
-        _apply(notice, now)
-        notice.status = Status.EFFECTIVE
-        notice.became_effective_at = now
-        notice.save(update_fields=["status", "became_effective_at"])
-        version = list_version_publish(notice=notice, now=now)
-        audit_record(
-            action="subprocessor.notice_effective",
-            obj=notice,
-            details={"list_version": version.number},
-        )
-        for row in notice.recipients.select_related("organisation"):
-            webhook_publish(
-                event_type=WebhookEvent.SUBPROCESSOR_CHANGE_EFFECTIVE,
-                data={
-                    **notice_webhook_data(notice, deadline=row.objection_deadline),
-                    "list_version": version.number,
-                },
-                cause=f"subprocessor-notice-effective:{notice.public_id}",
-                organisation=row.organisation,
-            )
+        if notice.proceeded_at is None:
+            open_count = _open_objections(notice).count()
+            if open_count:
+                if notice.held_since is None:
+                    notice.held_since = now
+                    notice.save(update_fields=["held_since"])
+                    audit_record(
+                        action="subprocessor.notice_held",
+                        obj=notice,
+                        details={"open_objections": open_count},
+                    )
+                return False
+        _take_effect(notice, now)
     return True
 
 
@@ -325,6 +376,67 @@ def notices_make_due_effective(*, now=None) -> int:
         "effective_at", "pk"
     )
     return sum(1 for notice in due if notice_make_effective(notice=notice, now=now))
+
+
+def notice_proceed_despite_objections(
+    *, notice: ChangeNotice, user, reason: str, request=None, now=None
+) -> ChangeNotice:
+    """Legal's decision that a held change proceeds although objections are still open: the
+    change takes effect now (a new list version), each objecting customer's admins are told
+    the decision, the reason and the remedy their DPA gives, and the decision is audited.
+
+    Art. 28(2) and (4) GDPR give the customer the opportunity to object, not a veto: the
+    processor may go ahead, and the customer's remedy is the one its DPA gives (here: to
+    terminate the services the sub-processor supports). The open objections stay open, so
+    legal can still record how each ends."""
+    now = now or timezone.now()
+    if not (getattr(user, "is_superuser", False) or "legal" in getattr(user, "staff_roles", ())):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": [_("Say why the change proceeds despite the open objections.")]}
+        )
+    with transaction.atomic():
+        notice = (
+            ChangeNotice.objects.select_for_update(of=("self",))
+            .select_related("subprocessor", "replaces")
+            .get(pk=notice.pk)
+        )
+        if notice.status != Status.ANNOUNCED:
+            raise NoticeStateError(_("Only an announced change can proceed."))
+        if notice.effective_at > now:
+            raise NoticeStateError(
+                _(
+                    "This change takes effect on %(date)s: until then, resolve the objections. "
+                    "A decision to proceed despite them is taken once the date has come."
+                )
+                % {"date": _date(notice.effective_day)}
+            )
+        objections = list(_open_objections(notice).select_related("organisation", "raised_by"))
+        if not objections:
+            raise NoticeStateError(
+                _("No objection is open: the change takes effect without a decision.")
+            )
+        notice.proceeded_at = now
+        notice.proceeded_by = user
+        notice.proceed_reason = reason
+        notice.save(update_fields=["proceeded_at", "proceeded_by", "proceed_reason"])
+        audit_record(
+            action="subprocessor.notice_proceeded",
+            actor=user,
+            obj=notice,
+            request=request,
+            details={
+                "reason": reason,
+                "open_objections": [str(o.public_id) for o in objections],
+                "organisations": [o.organisation.slug for o in objections],
+            },
+        )
+        version = _take_effect(notice, now)
+        for objection in objections:
+            proceed_emails_enqueue(notice=notice, objection=objection, version=version)
+    return notice
 
 
 def notice_acknowledge(*, row: NoticeOrganisation, user, request=None) -> NoticeOrganisation:

@@ -1,14 +1,17 @@
 """Objections: a customer admin objects within the customer's window; legal resolves each."""
 
-from django.conf import settings
+import zoneinfo
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from subprocessors.models import ChangeNotice, NoticeOrganisation, Objection
-from trustcentre.accounts.models import Membership
+from subprocessors.services.emails import objection_page_url, objection_people
+from subprocessors.services.notices import notice_make_effective
+from subprocessors.terms import deadline_zone_name
 from trustcentre.accounts.permissions import is_organisation_admin
 from trustcentre.audit.services import audit_record
 from trustcentre.notifications.services import email_enqueue
@@ -20,6 +23,15 @@ class ObjectionTooLate(Exception):
     def __init__(self, deadline):
         super().__init__(deadline.isoformat())
         self.deadline = deadline
+
+    @property
+    def message(self) -> str:
+        """The refusal in words, with the deadline as the provider's seat counts it (the page,
+        the API and the emails name the same day and hour)."""
+        local = timezone.localtime(self.deadline, zoneinfo.ZoneInfo(deadline_zone_name()))
+        return _("Too late: the objection window for your organisation closed on %(deadline)s.") % {
+            "deadline": date_format(local, "j F Y, H:i T")
+        }
 
 
 class ObjectionClosed(Exception):
@@ -110,6 +122,9 @@ def objection_resolve(
     if not notes:
         raise ValidationError({"notes": [_("Add a note for the customer explaining the outcome.")]})
     with transaction.atomic():
+        # The notice first: two legal users resolving its last two objections at once must not
+        # each see the other's as still open, and leave a due change waiting for the beat.
+        ChangeNotice.objects.select_for_update().filter(pk=objection.notice_id).first()
         objection = (
             Objection.objects.select_for_update(of=("self",))
             .select_related("notice", "organisation")
@@ -133,18 +148,8 @@ def objection_resolve(
             request=request,
             details={"resolution": resolution, "notice": str(objection.notice.public_id)},
         )
-        people = {
-            m.user.email.lower(): m.user
-            for m in Membership.objects.filter(
-                organisation=objection.organisation, role=Membership.Role.ADMIN
-            ).select_related("user")
-        }
-        if objection.raised_by is not None:
-            people.setdefault(objection.raised_by.email.lower(), objection.raised_by)
-        url = settings.SITE_URL + reverse(
-            "subprocessors_portal:notice",
-            kwargs={"slug": objection.organisation.slug, "public_id": objection.notice.public_id},
-        )
+        people = objection_people(objection)
+        url = objection_page_url(objection)
         for email, person in sorted(people.items()):
             email_enqueue(
                 to=email,
@@ -161,4 +166,7 @@ def objection_resolve(
                 },
                 cause=f"subprocessor-objection-resolved:{objection.public_id}",
             )
+        # A held change whose last objection is now resolved takes effect at once: its date
+        # has passed, and nothing holds it any more.
+        notice_make_effective(notice=objection.notice)
     return objection

@@ -1,8 +1,10 @@
 """The sub-processor journey in a browser: a visitor subscribes and confirms from the email;
 legal, signed in with a second factor, drafts and announces a change; the visitor's email carries
 its deadline and a one-click unsubscribe link that works without a session; a customer admin
-objects in the portal; legal resolves the objection and the admin is told."""
+objects in the portal; legal resolves the objection and the admin is told. And a change held
+past its date by an open objection, which legal decides to proceed with."""
 
+import datetime
 import re
 import urllib.parse
 import urllib.request
@@ -10,11 +12,12 @@ import zoneinfo
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from subprocessors import services
+from subprocessors import services, terms
 from subprocessors.models import ChangeNotice, Objection, SubProcessor, Subscription
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import sign_in, sign_in_with_code, sign_out
@@ -158,3 +161,65 @@ def test_subscribe_announce_unsubscribe_object_resolve(page, setting_up, admin_a
     outcome = mail_to(admin_a.email, "Your objection was resolved")
     assert "Alternative offered" in outcome.body and "EU warehouse" in outcome.body
     assert SubProcessor.objects.get(name="Warehouse").status == "proposed"
+
+
+def test_a_held_change_proceeds_with_a_reason_and_the_objector_sees_the_decision(
+    page, setting_up, admin_a
+):
+    """A change whose date has passed while Acme's objection is open stays held; legal first
+    forgets the reason (refused, nothing changes), then proceeds with one; Acme's admin is
+    emailed and finds the decision and the remedy on the objection page."""
+    legal, device = setting_up
+    main = page.locator("main")
+    past = timezone.now() - datetime.timedelta(days=40)
+    notice = services.notice_create(
+        kind="add",
+        subprocessor=SubProcessor.objects.get(name="Warehouse"),
+        summary="Warehouse for analytics reports",
+        reason="Faster reports for customers.",
+    )
+    deadline = terms.objection_deadline(announced_at=past, window_days=30)
+    notice = services.notice_announce(
+        notice=notice, effective_date=terms.earliest_effective_date(deadline), now=past
+    )
+    services.objection_raise(
+        notice=notice,
+        organisation=admin_a.memberships.get().organisation,
+        grounds="Our customers' data must stay in the EU.",
+        user=admin_a,
+        now=past + datetime.timedelta(days=1),
+    )
+    assert services.notices_make_due_effective() == 0
+
+    legal_signs_in(page, legal, device, steps_ahead=0)
+    expect(main).to_contain_text("Held by 1 open objection: Warehouse for analytics reports")
+    page.goto("/staff/subprocessors/")
+    main.get_by_role("link", name="Add: Warehouse for analytics reports").first.click()
+    held = main.locator("section#held")
+    expect(held.get_by_role("heading")).to_have_text("Held by 1 open objection")
+    held.get_by_role("button", name="Proceed despite the objections").click()
+    expect(main).to_contain_text("Say why the change proceeds despite the open objections.")
+    notice.refresh_from_db()
+    assert notice.status == "announced"
+    assert not [m for m in mail.outbox if "despite your objection" in m.subject]
+
+    main.locator("section#held").get_by_label("Why does the change proceed").fill(
+        "The EU warehouse is discontinued; reports need the new one."
+    )
+    main.locator("section#held").get_by_role(
+        "button", name="Proceed despite the objections"
+    ).click()
+    expect(main.get_by_role("status")).to_contain_text("The change has taken effect")
+    expect(main).to_contain_text("Proceeded despite open objections")
+    notice.refresh_from_db()
+    assert notice.status == "effective"
+    sign_out(page)
+
+    email = mail_to(admin_a.email, "despite your objection")
+    assert "terminate the services it affects (Analytics)" in email.body
+    sign_in_with_code(page, admin_a, PASSWORD)
+    page.goto(f"/portal/subprocessors/acme/changes/{notice.public_id}/")
+    decision = main.locator("#decision")
+    expect(decision).to_contain_text("Our decision: the change proceeds despite your objection")
+    expect(decision).to_contain_text("The EU warehouse is discontinued")
+    expect(decision).to_contain_text("terminate the services it affects")

@@ -286,6 +286,7 @@ def _subprocessors(world, remember, admin_a, legal):
         "subprocessors_staff:notice",
         "subprocessors_staff:notice_announce",
         "subprocessors_staff:notice_withdraw",
+        "subprocessors_staff:notice_proceed",
         "subprocessors_portal:notice",
         "subprocessors_portal:acknowledge",
         "api:subprocessor_objections",

@@ -2,11 +2,9 @@
 API key; a late one is refused with the deadline; legal resolves it and the customer is told."""
 
 import datetime
-import zoneinfo
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from subprocessors import services
 from subprocessors.models import Objection
@@ -105,17 +103,6 @@ def test_api_objection_201_then_409(client, announced, key_a):
     assert is_problem(api_post(client, announced, key_a, {"grounds": "Again"}), 409)
     problem = is_problem(api_post(client, announced, key_a, {"grounds": ""}), 400)
     assert "grounds" in problem["errors"]
-
-
-def test_api_late_objection_names_the_deadline(client, announced, key_a, org_a, monkeypatch):
-    row = announced.recipients.get(organisation=org_a)
-    later = row.objection_deadline + datetime.timedelta(minutes=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
-    body = is_problem(api_post(client, announced, key_a, {"grounds": "Late"}), 409)
-    assert body["objection_deadline"] == row.objection_deadline.isoformat()
-    local = row.objection_deadline.astimezone(zoneinfo.ZoneInfo("Europe/Berlin"))
-    assert f"{local.day} {local:%B %Y}, 23:59" in body["detail"]
-    assert not Objection.objects.exists()
 
 
 def test_api_notice_of_another_customer_is_a_404(client, announced, org_b, admin_b):

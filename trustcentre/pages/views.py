@@ -2,6 +2,7 @@
 
 import logging
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -230,16 +231,31 @@ def workbench_cards_for(user) -> list[dict]:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        cards.append({"url": url, "title": title, "description": description})
+        cards.append({"url": url, "title": title, "description": description, "name": url_name})
     return cards
+
+
+def workbench_notes_for(user) -> dict[str, list[str]]:
+    """What needs a decision, by workbench url name: domain apps answer through a
+    `workbench_notes(user)` method on their AppConfig (core never imports them)."""
+    notes: dict[str, list[str]] = {}
+    for app_config in apps.get_app_configs():
+        hook = getattr(app_config, "workbench_notes", None)
+        if hook is None:
+            continue
+        for url_name, texts in hook(user).items():
+            notes.setdefault(url_name, []).extend(texts)
+    return notes
 
 
 @never_cache
 @staff_required
 def staff_home(request):
-    return render(
-        request, "pages/staff_home.html", {"workbench_cards": workbench_cards_for(request.user)}
-    )
+    cards = workbench_cards_for(request.user)
+    notes = workbench_notes_for(request.user)
+    for card in cards:
+        card["notes"] = notes.get(card["name"], [])
+    return render(request, "pages/staff_home.html", {"workbench_cards": cards})
 
 
 def _database_answers() -> bool:

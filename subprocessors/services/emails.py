@@ -1,0 +1,85 @@
+"""The email telling an objecting customer that a change proceeds despite its objection."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from subprocessors.models import ChangeNotice, ListVersion, Objection
+from subprocessors.terms import deadline_zone_name
+from trustcentre.accounts.models import Membership
+from trustcentre.notifications.services import email_enqueue
+
+
+def objection_people(objection: Objection) -> dict:
+    """Who hears about an objection: the customer's admins, and whoever raised it."""
+    people = {
+        m.user.email.lower(): m.user
+        for m in Membership.objects.filter(
+            organisation=objection.organisation, role=Membership.Role.ADMIN
+        ).select_related("user")
+    }
+    if objection.raised_by is not None:
+        people.setdefault(objection.raised_by.email.lower(), objection.raised_by)
+    return people
+
+
+def objection_page_url(objection: Objection) -> str:
+    return settings.SITE_URL + reverse(
+        "subprocessors_portal:notice",
+        kwargs={"slug": objection.organisation.slug, "public_id": objection.notice.public_id},
+    )
+
+
+def dpa_remedy(notice: ChangeNotice, organisation) -> dict:
+    """What the customer's DPA gives it against a change that goes ahead over its objection.
+    The DPA records no remedy of its own; its sub-processor clause is the objection right, and
+    the remedy is to terminate the services the sub-processor supports."""
+    from dpa.selectors import agreement_in_force
+
+    agreement = agreement_in_force(organisation)
+    if agreement is None:
+        dpa = ""
+    elif agreement.version_id is not None and agreement.kind == agreement.Kind.ONLINE:
+        dpa = f"{agreement.version.title}, version {agreement.version.number}"
+    else:
+        dpa = agreement.get_kind_display()
+    return {
+        "dpa": dpa,
+        "dpa_date": date_format(agreement.effective_date, "j F Y") if agreement else "",
+        "services": ", ".join(notice.subprocessor.services),
+    }
+
+
+def proceed_emails_enqueue(
+    *, notice: ChangeNotice, objection: Objection, version: ListVersion
+) -> None:
+    """One email per person and customer (the cause names both notice and customer), so a
+    service that runs again never writes a second one."""
+    zone = zoneinfo.ZoneInfo(deadline_zone_name())
+    url = objection_page_url(objection)
+    remedy = dpa_remedy(notice, objection.organisation)
+    for email, person in sorted(objection_people(objection).items()):
+        email_enqueue(
+            to=email,
+            recipient=person,
+            organisation=objection.organisation,
+            template="subprocessors/notice_proceeded",
+            context={
+                "name": person.full_name or email,
+                "organisation_name": objection.organisation.name,
+                "notice": notice,
+                "effective_day": date_format(notice.effective_day, "j F Y"),
+                "objected_on": date_format(timezone.localtime(objection.created_at, zone), "j F Y"),
+                "reason": notice.proceed_reason,
+                "list_version": version.number,
+                "url": url,
+                **remedy,
+            },
+            cause=(
+                f"subprocessor-notice-proceeded:{notice.public_id}:"
+                f"{objection.organisation.public_id}"
+            ),
+        )
