@@ -184,6 +184,16 @@ class FollowUpForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())
 
+    def update_fields(self):
+        return [self[name] for name in FollowUp.UPDATE_FIELDS]
+
+    def shows_updates(self) -> bool:
+        """The optional facts stay folded away unless the DPO already filled one in."""
+        return self.is_bound and any(
+            self.data.get(name, "").strip() or self.has_error(name)
+            for name in FollowUp.UPDATE_FIELDS
+        )
+
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {

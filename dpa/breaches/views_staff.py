@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -205,10 +206,15 @@ def incident_follow_up(request, public_id):
         else:
             number = result.follow_up.number
             if result.created:
+                count = len(result.notices)
                 messages.success(
                     request,
-                    _("Follow-up %(number)s sent to %(count)s notified organisations.")
-                    % {"number": number, "count": len(result.notices)},
+                    ngettext(
+                        "Follow-up %(number)s sent to the %(count)s notified organisation.",
+                        "Follow-up %(number)s sent to the %(count)s notified organisations.",
+                        count,
+                    )
+                    % {"number": number, "count": count},
                 )
             else:
                 messages.info(
