@@ -238,12 +238,11 @@ class FollowUp(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     body = models.TextField(_("what we can tell you now"))
     data_categories = models.TextField(_("categories of personal data"), blank=True)
+    # Estimates, like the incident's; the label shown beside the value says "updated".
     subjects_affected = models.PositiveIntegerField(
-        _("data subjects affected (approx.)"), null=True, blank=True
+        _("data subjects affected"), null=True, blank=True
     )
-    records_affected = models.PositiveIntegerField(
-        _("records affected (approx.)"), null=True, blank=True
-    )
+    records_affected = models.PositiveIntegerField(_("records affected"), null=True, blank=True)
     likely_consequences = models.TextField(_("likely consequences"), blank=True)
     measures_taken = models.TextField(_("measures taken"), blank=True)
     measures_proposed = models.TextField(_("measures proposed"), blank=True)
