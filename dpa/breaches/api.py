@@ -1,6 +1,8 @@
 """Security notices for a customer's API key (included under /api/v1/): the breach notifications
-sent to the key's organisation, read-only. Acknowledging is a person's act, in the portal."""
+sent to the key's organisation and their numbered follow-ups, read-only. Acknowledging is a
+person's act, in the portal."""
 
+from django.db.models import Prefetch
 from django.urls import path
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
@@ -9,7 +11,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dpa.breaches.models import Incident, Notification
+from dpa.breaches.models import FollowUp, FollowUpNotice, Incident, Notification
 from trustcentre.accounts.api_auth import ApiKeyAuthentication, IsApiClient, api_organisation
 from trustcentre.lib.api import CursorPagination, problem_response
 
@@ -23,14 +25,60 @@ class IncidentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class FollowUpUpdatesSerializer(serializers.ModelSerializer):
+    """Only the facts the follow-up restates; the others are left out."""
+
+    class Meta:
+        model = FollowUp
+        fields = FollowUp.UPDATE_FIELDS
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        return {name: value for name, value in data.items() if value not in ("", None)}
+
+
+class SecurityNoticeFollowUpSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    number = serializers.IntegerField(source="follow_up.number", read_only=True)
+    kind = serializers.ChoiceField(
+        source="follow_up.kind", choices=FollowUp.Kind.choices, read_only=True
+    )
+    final = serializers.BooleanField(source="follow_up.is_final", read_only=True)
+    body = serializers.CharField(source="follow_up.body", read_only=True)
+    updates = FollowUpUpdatesSerializer(source="follow_up", read_only=True)
+    acknowledged = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FollowUpNotice
+        fields = (
+            "id",
+            "number",
+            "kind",
+            "final",
+            "body",
+            "updates",
+            "sent_at",
+            "acknowledged",
+            "acknowledged_at",
+        )
+        read_only_fields = fields
+
+    def get_acknowledged(self, notice) -> bool:
+        return notice.acknowledged_at is not None
+
+
 class SecurityNoticeSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     incident = IncidentSerializer(read_only=True)
     acknowledged = serializers.SerializerMethodField()
+    follow_ups = SecurityNoticeFollowUpSerializer(
+        source="follow_up_notices", many=True, read_only=True
+    )
 
     class Meta:
         model = Notification
-        fields = ("id", "incident", "notified_at", "acknowledged", "acknowledged_at")
+        fields = ("id", "incident", "notified_at", "acknowledged", "acknowledged_at", "follow_ups")
         read_only_fields = fields
 
     def get_acknowledged(self, notification) -> bool:
@@ -42,8 +90,11 @@ class ByNotification(CursorPagination):
 
 
 def _notices(request):
-    return Notification.objects.filter(organisation=api_organisation(request)).select_related(
-        "incident"
+    follow_ups = FollowUpNotice.objects.select_related("follow_up").order_by("follow_up__number")
+    return (
+        Notification.objects.filter(organisation=api_organisation(request))
+        .select_related("incident")
+        .prefetch_related(Prefetch("follow_up_notices", queryset=follow_ups))
     )
 
 
@@ -60,8 +111,10 @@ class SecurityNoticeList(ListAPIView):
         tags=["security notices"],
         summary="Breach notifications to your organisation (customer key)",
         description="Every personal data breach notification sent to the key's organisation, "
-        "newest first, with whether someone acknowledged it in the portal. The same event is "
-        "sent as the `security.notice.published` webhook.",
+        "newest first, with whether someone acknowledged it in the portal, and its follow-ups "
+        "(GDPR Art. 33(4)) numbered from 1 in order, each acknowledged on its own. The same "
+        "events are sent as the `security.notice.published` and `security.notice.follow_up` "
+        "webhooks.",
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -9,14 +9,15 @@ class BreachesConfig(AppConfig):
     verbose_name = "Breach notifications"
 
     def seed_demo(self, stdout):
-        """One past incident, notified to the first demo customer and acknowledged there; left
-        alone when it already exists (or when the demo DPO or customer is missing)."""
+        """One past incident, notified to the first demo customer and acknowledged there, with a
+        follow-up on the measures taken that is not acknowledged yet; left alone when it already
+        exists (or when the demo DPO or customer is missing)."""
         # Imported here: an AppConfig module loads before the models are ready.
         import datetime
 
         from django.utils import timezone
 
-        from dpa.breaches import services
+        from dpa.breaches import services, services_follow_ups
         from dpa.breaches.models import Incident
         from trustcentre.accounts.models import Membership, Organisation, User
 
@@ -72,6 +73,18 @@ class BreachesConfig(AppConfig):
                 user=admin.user,
                 now=notified_at + datetime.timedelta(hours=5),
             )
+        services_follow_ups.follow_up_send(
+            incident=incident,
+            user=dpo,
+            now=notified_at + datetime.timedelta(days=3),
+            kind="measures_taken",
+            body=(
+                "The partner agency's IT confirmed the deletion from its mail server and backups. "
+                "Emailed exports are now switched off for every customer."
+            ),
+            measures_proposed="Links that need a sign-in replace emailed exports from next month.",
+        )
         stdout.write(
-            f"Demo incident {incident.reference} notified to {customer.slug} and acknowledged."
+            f"Demo incident {incident.reference} notified to {customer.slug} and acknowledged, "
+            "with one follow-up."
         )

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dpa.breaches.models import Incident
+from dpa.breaches.models import FollowUp, Incident
 from trustcentre.accounts.models import Organisation
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -129,6 +129,79 @@ class NotifyForm(forms.Form):
         return self.has_error("organisations", "invalid_choice") or self.has_error(
             "organisations", "invalid_pk_value"
         )
+
+
+def _optional_count(label):
+    field = _count(label)
+    field.required = False
+    field.help_text = _("Leave empty if unchanged.")
+    return field
+
+
+def _optional_text(label, rows=3):
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=False,
+        help_text=_("Leave empty if unchanged."),
+    )
+
+
+class FollowUpForm(forms.Form):
+    """A follow-up to the notified customers: a text, and new values for the facts that
+    changed. The hidden key makes a second submission of the same form send nothing."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of follow-up"),
+        choices=FollowUp.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=FollowUp.Kind.NEW_FACTS,
+        error_messages={"required": _("Choose what kind of follow-up this is.")},
+    )
+    body = forms.CharField(
+        label=_("What we can tell you now"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What customers did not know from the earlier notices."),
+        error_messages={"required": _("Write what customers should learn from this follow-up.")},
+    )
+    data_categories = _optional_text(_("Categories of personal data (updated)"), rows=2)
+    subjects_affected = _optional_count(_("Data subjects affected (updated, approximate)"))
+    records_affected = _optional_count(_("Records affected (updated, approximate)"))
+    likely_consequences = _optional_text(_("Likely consequences (updated)"))
+    measures_taken = _optional_text(_("Measures taken (updated)"))
+    measures_proposed = _optional_text(_("Measures proposed (updated)"))
+    customer_actions = _optional_text(_("Recommended customer actions (updated)"))
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(
+        label=_(
+            "I have checked the text: it goes now to every customer notified of this incident."
+        ),
+        error_messages={"required": _("Confirm that the text is ready to be sent.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+
+    def update_fields(self):
+        return [self[name] for name in FollowUp.UPDATE_FIELDS]
+
+    def shows_updates(self) -> bool:
+        """The optional facts stay folded away unless the DPO already filled one in."""
+        return self.is_bound and any(
+            self.data.get(name, "").strip() or self.has_error(name)
+            for name in FollowUp.UPDATE_FIELDS
+        )
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "body": data["body"],
+            "idempotency_key": data["idempotency_key"],
+            **{name: data[name] for name in FollowUp.UPDATE_FIELDS},
+        }
 
 
 class IncidentFilterForm(forms.Form):

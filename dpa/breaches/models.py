@@ -1,4 +1,5 @@
-"""Personal data breaches: incidents and the notifications sent to affected customers."""
+"""Personal data breaches: incidents, the notifications sent to affected customers, and the
+numbered follow-ups that complete them (GDPR Art. 33(4): information provided in phases)."""
 
 import uuid
 
@@ -105,6 +106,11 @@ class Incident(models.Model):
     def can_close(self) -> bool:
         return self.status == self.Status.NOTIFIED
 
+    @property
+    def can_follow_up(self) -> bool:
+        """A follow-up adds to a notification already sent; once closed, the record is complete."""
+        return self.status == self.Status.NOTIFIED
+
 
 class Notification(models.Model):
     """One affected customer told of one incident. Never two for the same pair."""
@@ -137,18 +143,18 @@ class Notification(models.Model):
         return f"{self.incident.reference} → {self.organisation}"
 
 
-class Delivery(models.Model):
-    """One way a notification went out: an email to one address, or a webhook to one endpoint.
-    The outbox row it links to says whether it was sent."""
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    WEBHOOK = "webhook", _("Webhook")
 
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("Email")
-        WEBHOOK = "webhook", _("Webhook")
 
-    notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries"
-    )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+class DeliveryBase(models.Model):
+    """One way a notice went out: an email to one address, or a webhook to one endpoint. The
+    outbox row it links to says whether it was sent."""
+
+    Channel = DeliveryChannel
+
+    channel = models.CharField(_("channel"), max_length=10, choices=DeliveryChannel.choices)
     address = models.CharField(_("address"), max_length=500)
     outbox_message = models.ForeignKey(
         "notifications.OutboxMessage",
@@ -167,18 +173,8 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["channel", "address"]
-        verbose_name = _("breach notification delivery")
-        verbose_name_plural = _("breach notification deliveries")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["notification", "channel", "address"],
-                name="one_breach_delivery_per_address",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.notification} via {self.channel} to {self.address}"
 
     @property
     def status(self) -> str:
@@ -194,3 +190,140 @@ class Delivery(models.Model):
     def last_error(self) -> str:
         message = self.outbox_message or self.webhook_message
         return message.last_error if message is not None else ""
+
+
+class Delivery(DeliveryBase):
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+
+    class Meta(DeliveryBase.Meta):
+        verbose_name = _("breach notification delivery")
+        verbose_name_plural = _("breach notification deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel", "address"],
+                name="one_breach_delivery_per_address",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.notification} via {self.channel} to {self.address}"
+
+
+class FollowUp(models.Model):
+    """Information given in phases (GDPR Art. 33(4)): a numbered addition to a notified
+    incident, sent to every organisation notified of it. Numbers run 1, 2, 3 per incident with
+    no gap. The initial notice stays as sent; a follow-up carries what changed."""
+
+    class Kind(models.TextChoices):
+        NEW_FACTS = "new_facts", _("New facts")
+        MEASURES_TAKEN = "measures_taken", _("Measures taken")
+        FINAL_REPORT = "final_report", _("Final report")
+
+    # The incident's fields a follow-up may restate with new values; blank means unchanged.
+    UPDATE_FIELDS = (
+        "data_categories",
+        "subjects_affected",
+        "records_affected",
+        "likely_consequences",
+        "measures_taken",
+        "measures_proposed",
+        "customer_actions",
+    )
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="follow_ups")
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    body = models.TextField(_("what we can tell you now"))
+    data_categories = models.TextField(_("categories of personal data"), blank=True)
+    # Estimates, like the incident's; the label shown beside the value says "updated".
+    subjects_affected = models.PositiveIntegerField(
+        _("data subjects affected"), null=True, blank=True
+    )
+    records_affected = models.PositiveIntegerField(_("records affected"), null=True, blank=True)
+    likely_consequences = models.TextField(_("likely consequences"), blank=True)
+    measures_taken = models.TextField(_("measures taken"), blank=True)
+    measures_proposed = models.TextField(_("measures proposed"), blank=True)
+    customer_actions = models.TextField(_("recommended customer actions"), blank=True)
+    # The form's one-time token: a second submission of the same form finds this row.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["incident", "number"]
+        verbose_name = _("breach follow-up")
+        verbose_name_plural = _("breach follow-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "number"], name="one_breach_follow_up_per_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="breach_follow_up_number_from_one"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.incident.reference} follow-up {self.number}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind == self.Kind.FINAL_REPORT
+
+    def updates(self) -> list[tuple[str, object]]:
+        """(label, new value) for each field this follow-up restates, in the notice's order."""
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in self.UPDATE_FIELDS
+            if getattr(self, name) not in ("", None)
+        ]
+
+
+class FollowUpNotice(models.Model):
+    """One follow-up sent to one notified organisation, with its own acknowledgement. Never
+    two for the same pair."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="notices")
+    notification = models.ForeignKey(
+        Notification, on_delete=models.PROTECT, related_name="follow_up_notices"
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["follow_up__number", "notification__organisation__name"]
+        verbose_name = _("breach follow-up notice")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follow_up", "notification"],
+                name="one_breach_follow_up_per_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.follow_up} → {self.notification.organisation}"
+
+
+class FollowUpDelivery(DeliveryBase):
+    notice = models.ForeignKey(FollowUpNotice, on_delete=models.CASCADE, related_name="deliveries")
+
+    class Meta(DeliveryBase.Meta):
+        verbose_name = _("breach follow-up delivery")
+        verbose_name_plural = _("breach follow-up deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "channel", "address"],
+                name="one_breach_follow_up_delivery_per_address",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.notice} via {self.channel} to {self.address}"

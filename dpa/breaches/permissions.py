@@ -3,8 +3,10 @@
 | action                              | dpo | legal | other staff | customer | other org |
 |-------------------------------------|-----|-------|-------------|----------|-----------|
 | list and read incidents (/staff/)   | yes | yes   | 403         | 403      | 403       |
-| record, edit, notify, close         | yes | 403   | 403         | 403      | 403       |
+| record, edit, notify, follow up,    | yes | 403   | 403         | 403      | 403       |
+| close                               |     |       |             |          |           |
 | read and acknowledge its own notice | -   | -     | -           | yes      | 404       |
+| and each of its follow-ups          |     |       |             |          |           |
 ("customer": a member or admin of the notified organisation.)
 """
 

@@ -1,6 +1,7 @@
 """Breach notifications: record and edit an incident, notify the affected customers (one
 notification per organisation, ever: emails and webhooks through the outbox in the same
-transaction), acknowledge, close. Every change writes its audit event."""
+transaction), acknowledge, close. Every change writes its audit event. The follow-ups that
+complete a notification are in services_follow_ups.py."""
 
 import datetime
 import secrets
@@ -241,7 +242,11 @@ def incident_notify(
 ) -> NotifyResult:
     """Notify each selected customer organisation of the incident, once: an organisation that
     was already notified (a second click, a retry, a later addition that repeats it) is skipped,
-    and the database refuses a second row for the same pair whatever happens."""
+    and the database refuses a second row for the same pair whatever happens. An organisation
+    notified after follow-ups were sent gets those follow-ups too."""
+    # Imported here: the follow-up services build on this module's helpers.
+    from dpa.breaches.services_follow_ups import follow_up_notices_create
+
     _require_dpo(user)
     organisations = list(dict.fromkeys(organisations))
     if not organisations:
@@ -278,6 +283,11 @@ def incident_notify(
                 result.already_notified.append(organisation)
                 continue
             _deliver(notification)
+            # An organisation found affected later learns everything already sent to the others.
+            earlier = [
+                follow_up_notices_create(follow_up=follow_up, notifications=[notification], now=now)
+                for follow_up in locked.follow_ups.order_by("number")
+            ]
             timing = notification_timing(
                 detected_at=locked.detected_at, aware_at=locked.aware_at, notified_at=now
             )
@@ -296,6 +306,7 @@ def incident_notify(
                         timing.since_awareness.total_seconds() / 3600, 2
                     ),
                     "within_period": timing.within_period,
+                    "earlier_follow_ups": len(earlier),
                 },
             )
             result.notified.append(notification)

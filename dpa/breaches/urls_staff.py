@@ -10,5 +10,6 @@ urlpatterns = [
     path("<uuid:public_id>/", views_staff.incident_detail, name="incident_detail"),
     path("<uuid:public_id>/edit/", views_staff.incident_edit, name="incident_edit"),
     path("<uuid:public_id>/notify/", views_staff.incident_notify, name="incident_notify"),
+    path("<uuid:public_id>/follow-ups/", views_staff.incident_follow_up, name="incident_follow_up"),
     path("<uuid:public_id>/close/", views_staff.incident_close, name="incident_close"),
 ]

@@ -1,7 +1,7 @@
 """Security notices in the portal (/portal/security-notices/): the breach notifications of the
-organisations the viewer belongs to, to read and acknowledge. Another organisation's notice is a
-404, and the attempt is audited. The email's link opens the page; only its button changes
-anything."""
+organisations the viewer belongs to and their follow-ups, to read and acknowledge one by one.
+Another organisation's notice is a 404, and the attempt is audited. The email's link opens the
+page; only its buttons change anything."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from dpa.breaches import selectors, services
+from dpa.breaches import selectors, services, services_follow_ups
 from dpa.breaches.forms import NoticeFilterForm
 from dpa.breaches.models import Notification
 
@@ -75,7 +76,11 @@ def notice_detail(request, public_id):
     return render(
         request,
         "breaches/portal_notice_detail.html",
-        {"notification": notification, "incident": notification.incident},
+        {
+            "notification": notification,
+            "incident": notification.incident,
+            "follow_up_notices": list(selectors.follow_up_notices_of(notification)),
+        },
     )
 
 
@@ -91,3 +96,24 @@ def notice_acknowledge(request, public_id):
     else:
         messages.info(request, _("This notice was already acknowledged."))
     return redirect("breaches_portal:notice_detail", public_id=public_id)
+
+
+@never_cache
+@login_required
+@require_POST
+def follow_up_acknowledge(request, public_id, number):
+    notification = _notification(request, public_id)
+    notice = selectors.follow_up_notices_of(notification).filter(follow_up__number=number).first()
+    if notice is None:
+        raise Http404
+    if services_follow_ups.follow_up_acknowledge(notice=notice, user=request.user, request=request):
+        messages.success(
+            request,
+            _("Thank you: follow-up %(number)s is marked as acknowledged.") % {"number": number},
+        )
+    else:
+        messages.info(
+            request, _("Follow-up %(number)s was already acknowledged.") % {"number": number}
+        )
+    path = reverse("breaches_portal:notice_detail", args=[public_id])
+    return redirect(f"{path}#follow-up-{number}")

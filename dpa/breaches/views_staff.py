@@ -1,17 +1,20 @@
 """The DPO's incident pages (/staff/incidents/): record and edit an incident, notify the
-affected customers, follow each delivery and acknowledgement. Legal may read them."""
+affected customers, send follow-ups, follow each delivery and acknowledgement. Legal may read
+them."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dpa.breaches import selectors, services
-from dpa.breaches.forms import IncidentFilterForm, IncidentForm, NotifyForm
+from dpa.breaches import selectors, services, services_follow_ups
+from dpa.breaches.forms import FollowUpForm, IncidentFilterForm, IncidentForm, NotifyForm
 from dpa.breaches.models import Incident
 from dpa.breaches.permissions import dpo_required, incident_viewer_required
 from trustcentre.accounts.permissions import has_staff_role
@@ -110,13 +113,15 @@ def incident_edit(request, public_id):
     )
 
 
-def _detail(request, incident, *, notify_form=None, status=200):
+def _detail(request, incident, *, notify_form=None, follow_up_form=None, status=200):
     return render(
         request,
         "breaches/staff_incident_detail.html",
         {
             "incident": incident,
             "rows": selectors.incident_notification_rows(incident),
+            "follow_ups": selectors.incident_follow_ups(incident),
+            "follow_up_form": follow_up_form or FollowUpForm(),
             "due_at": selectors.incident_due_at(incident),
             "hours": settings.DPA_BREACH_NOTIFICATION_HOURS,
             "remaining": list(selectors.notifiable_organisations(incident)),
@@ -180,6 +185,45 @@ def incident_notify(request, public_id):
             % {"names": ", ".join(o.name for o in result.already_notified)},
         )
     return redirect("breaches_staff:incident_detail", public_id=public_id)
+
+
+@never_cache
+@dpo_required
+@require_POST
+def incident_follow_up(request, public_id):
+    incident = get_object_or_404(Incident, public_id=public_id)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services_follow_ups.follow_up_send(
+                incident=incident, user=request.user, request=request, **form.service_arguments()
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        except services.IncidentStateError as error:
+            messages.error(request, str(error))
+            return redirect("breaches_staff:incident_detail", public_id=public_id)
+        else:
+            number = result.follow_up.number
+            if result.created:
+                count = len(result.notices)
+                messages.success(
+                    request,
+                    ngettext(
+                        "Follow-up %(number)s sent to the %(count)s notified organisation.",
+                        "Follow-up %(number)s sent to the %(count)s notified organisations.",
+                        count,
+                    )
+                    % {"number": number, "count": count},
+                )
+            else:
+                messages.info(
+                    request, _("Follow-up %(number)s was already sent.") % {"number": number}
+                )
+            path = reverse("breaches_staff:incident_detail", args=[public_id])
+            return redirect(f"{path}#follow-up-{number}")
+    _input_refused(request, form, incident=incident)
+    return _detail(request, incident, follow_up_form=form, status=400)
 
 
 @never_cache

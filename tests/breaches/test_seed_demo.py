@@ -1,11 +1,12 @@
-"""The demo incident: notified to one demo customer and acknowledged, created once."""
+"""The demo incident: notified to one demo customer and acknowledged, with one follow-up not
+acknowledged yet, created once."""
 
 import io
 
 import pytest
 from django.apps import apps
 
-from dpa.breaches.models import Incident, Notification
+from dpa.breaches.models import FollowUpNotice, Incident, Notification
 from trustcentre.accounts.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,10 @@ def test_seed_demo_is_idempotent(dpo_user, org_a, org_b, admin_a, admin_b, no_no
     assert incident.aware_at < incident.created_at < notification.notified_at
     assert Membership.objects.filter(user=admin_a, organisation=org_a).exists()
     assert out.getvalue().count("Demo incident") == 1
+    (notice,) = FollowUpNotice.objects.select_related("follow_up")
+    assert (notice.follow_up.number, notice.follow_up.kind) == (1, "measures_taken")
+    assert notice.notification == notification and notice.acknowledged_at is None
+    assert notice.sent_at > notification.notified_at
 
 
 def test_seed_demo_without_a_dpo_does_nothing(org_a, admin_a):

@@ -428,12 +428,15 @@ def _dpa(world, remember, legal):
         "breaches_staff:incident_edit",
         "breaches_staff:incident_notify",
         "breaches_staff:incident_close",
+        "breaches_staff:incident_follow_up",
     ):
         world.kwargs[name] = incident.public_id
     notification = Notification.objects.create(incident=incident, organisation=world.org_a)
     for name in (
         "breaches_portal:notice_detail",
         "breaches_portal:acknowledge",
+        "breaches_portal:follow_up_acknowledge",
         "api:security_notice",
     ):
         remember(name, notification)
+    world.kwargs["breaches_portal:follow_up_acknowledge.number"] = 1

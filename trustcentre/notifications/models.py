@@ -152,6 +152,10 @@ class WebhookEvent(models.TextChoices):
     )
     DPA_VERSION_PUBLISHED = "dpa.version.published", _("A new DPA version is published")
     SECURITY_NOTICE_PUBLISHED = "security.notice.published", _("A security notice is published")
+    SECURITY_NOTICE_FOLLOW_UP = (
+        "security.notice.follow_up",
+        _("A follow-up to a security notice is sent"),
+    )
 
 
 class WebhookEndpoint(models.Model):
