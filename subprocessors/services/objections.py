@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from subprocessors import terms
 from subprocessors.models import ChangeNotice, NoticeOrganisation, Objection
 from trustcentre.accounts.models import Membership
 from trustcentre.accounts.permissions import is_organisation_admin
@@ -70,7 +71,7 @@ def objection_raise(
         raise ObjectionClosed
     if notice.status != ChangeNotice.Status.ANNOUNCED:
         raise ObjectionClosed
-    if now > row.objection_deadline:
+    if not terms.objection_in_time(deadline=row.objection_deadline, at=now):
         raise ObjectionTooLate(row.objection_deadline)
     existing = Objection.objects.filter(notice=notice, organisation=organisation).first()
     if existing is not None:
