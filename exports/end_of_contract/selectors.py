@@ -183,7 +183,6 @@ class CustomerActions:
     confirm_early_deletion: bool = False
     export: bool = False
     request_switch: bool = False
-    latest_transition_end: datetime.date | None = None
     latest_retrieval_end: datetime.date | None = None
 
 
@@ -207,7 +206,6 @@ def customer_actions(case: EndOfContractCase | None, organisation: Organisation)
         confirm_early_deletion=not confirmed,
         export=True,
         request_switch=request_switch,
-        latest_transition_end=periods.latest_alternative_transition_end(case.transition_start),
         latest_retrieval_end=periods.latest_retrieval_end(case.retrieval_start),
     )
 
