@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from trustcentre.lib import periods
-from trustcentre.lib.business_days import Regime, add_business_days, local_day
+from trustcentre.lib.business_days import Regime, add_business_days, local_day, time_zone
 from trustcentre.lib.business_days import today as regime_today
 
 # GDPR Art. 12(3) and UK GDPR Art. 12(3)/12A: one month, extendable by two further months.
@@ -45,6 +45,10 @@ def receipt_day(received_at: datetime.datetime, *, jurisdiction: str) -> datetim
     California (Tuesday in UTC), a CCPA request counts from Monday; the same instant is
     Tuesday for a GDPR request handled in Berlin."""
     return local_day(received_at, regime_for(jurisdiction))
+
+
+def time_zone_name(*, jurisdiction: str) -> str:
+    return str(time_zone(regime_for(jurisdiction)))
 
 
 def today_for(jurisdiction: str) -> datetime.date:

@@ -168,6 +168,11 @@ class RightsRequest(models.Model):
         return local_date(self.received_at, jurisdiction=self.jurisdiction)
 
     @property
+    def deadline_time_zone(self) -> str:
+        """The zone whose calendar day of receipt the deadlines count from."""
+        return deadlines.time_zone_name(jurisdiction=self.jurisdiction)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
