@@ -29,7 +29,11 @@ def secret_hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def local_date(moment: datetime.datetime) -> datetime.date:
+def local_date(moment: datetime.datetime, *, jurisdiction: str | None = None) -> datetime.date:
+    """The calendar day of `moment`: in the jurisdiction's regime zone when one is given (the
+    day every deadline counts from), else in the site's zone."""
+    if jurisdiction is not None:
+        return deadlines.receipt_day(moment, jurisdiction=jurisdiction)
     return timezone.localtime(moment).date()
 
 
@@ -178,7 +182,12 @@ class RightsRequest(models.Model):
 
     @property
     def received_date(self) -> datetime.date:
-        return local_date(self.received_at)
+        return local_date(self.received_at, jurisdiction=self.jurisdiction)
+
+    @property
+    def deadline_time_zone(self) -> str:
+        """The zone whose calendar day of receipt the deadlines count from."""
+        return deadlines.time_zone_name(jurisdiction=self.jurisdiction)
 
     @property
     def is_open(self) -> bool:
@@ -213,7 +222,7 @@ class RightsRequest(models.Model):
     def closed_on_time(self) -> bool | None:
         if self.closed_at is None:
             return None
-        return local_date(self.closed_at) <= self.due_date
+        return local_date(self.closed_at, jurisdiction=self.jurisdiction) <= self.due_date
 
 
 class RequestEvent(models.Model):

@@ -334,9 +334,61 @@ CELERY_BEAT_SCHEDULE = {
     },
     "delete-expired-exports": {"task": "exports.tasks.delete_expired_exports", "schedule": 3600.0},
 }
-# Public holidays on top of weekends for every period counted in business or working days
-# (trustcentre/lib/business_days.py): ISO dates, comma-separated.
+# The provider's own closing days, on top of weekends and each regime's public holidays, for
+# every period counted in business or working days (trustcentre/lib/business_days.py): ISO
+# dates, comma-separated.
 BUSINESS_HOLIDAYS = read_list("BUSINESS_HOLIDAYS")
+# Each legal regime's calendar: the public holidays (a country and optional subdivision of the
+# `holidays` package) and the zone whose calendar days count. EU GDPR and the Data Act use the
+# provider's Member State (Regulation 1182/71 Art. 2) and seat; UK GDPR England's bank
+# holidays; CCPA California's business days.
+EU_MEMBER_STATES = (
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK"
+).split()
+
+
+def _regime_calendar(prefix, country, subdivision, zone, *, allowed_countries=None):
+    import zoneinfo
+
+    import holidays
+
+    country = read(f"{prefix}_HOLIDAYS_COUNTRY", country).strip().upper()
+    subdivision = read(f"{prefix}_HOLIDAYS_SUBDIVISION", subdivision).strip().upper()
+    supported = holidays.list_supported_countries()
+    if country not in supported or (allowed_countries and country not in allowed_countries):
+        raise ImproperlyConfigured(
+            f"{prefix}_HOLIDAYS_COUNTRY must be an ISO 3166-1 code the holidays package knows"
+            + (" and an EU Member State" if allowed_countries else "")
+            + f", not {country!r}"
+        )
+    if subdivision and subdivision not in supported[country]:
+        raise ImproperlyConfigured(
+            f"{prefix}_HOLIDAYS_SUBDIVISION must be one of {', '.join(supported[country])} "
+            f"for {country}, not {subdivision!r}"
+        )
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{prefix}_DEADLINE_TIME_ZONE must be an IANA time zone, not {zone!r}"
+        ) from None
+    return country, subdivision, zone
+
+
+EU_HOLIDAYS_COUNTRY, EU_HOLIDAYS_SUBDIVISION, EU_DEADLINE_TIME_ZONE = _regime_calendar(
+    "EU",
+    "DE",
+    "",
+    # SUBPROCESSOR_DEADLINE_TIME_ZONE, the older name, still sets the provider's zone.
+    read("EU_DEADLINE_TIME_ZONE", read("SUBPROCESSOR_DEADLINE_TIME_ZONE", "Europe/Berlin")),
+    allowed_countries=EU_MEMBER_STATES,
+)
+UK_HOLIDAYS_COUNTRY, UK_HOLIDAYS_SUBDIVISION, UK_DEADLINE_TIME_ZONE = _regime_calendar(
+    "UK", "GB", "ENG", read("UK_DEADLINE_TIME_ZONE", "Europe/London")
+)
+CCPA_HOLIDAYS_COUNTRY, CCPA_HOLIDAYS_SUBDIVISION, CCPA_DEADLINE_TIME_ZONE = _regime_calendar(
+    "CCPA", "US", "CA", read("CCPA_DEADLINE_TIME_ZONE", "America/Los_Angeles")
+)
 JOB_HEARTBEAT_TIMEOUT = read_int("JOB_HEARTBEAT_TIMEOUT", 300)
 JOB_MAX_ATTEMPTS = read_int("JOB_MAX_ATTEMPTS", 3)
 # Exports (issue 3): limits published in the Data Act register, retention of the archives, how
@@ -467,7 +519,8 @@ CELERY_BEAT_SCHEDULE["trust-centre-daily-reminders"] = {
 # The default objection window (a DPA may set its own: subprocessors/terms.py) and the zone
 # whose calendar days count; notices announced within the coalescing window go out as one email.
 SUBPROCESSOR_OBJECTION_WINDOW_DAYS = read_int("SUBPROCESSOR_OBJECTION_WINDOW_DAYS", 30)
-SUBPROCESSOR_DEADLINE_TIME_ZONE = read("SUBPROCESSOR_DEADLINE_TIME_ZONE", "Europe/Berlin")
+# The sub-processor pages read the EU regime's zone by this name.
+SUBPROCESSOR_DEADLINE_TIME_ZONE = EU_DEADLINE_TIME_ZONE
 SUBPROCESSOR_COALESCE_SECONDS = read_int("SUBPROCESSOR_COALESCE_SECONDS", 300)
 SUBPROCESSOR_FANOUT_CHUNK = read_int("SUBPROCESSOR_FANOUT_CHUNK", 200)
 # Double opt-in: how long a confirmation link works, how soon another confirmation email may go

@@ -18,10 +18,16 @@ def notification_due_at(aware_at: datetime, *, hours: int | None = None) -> date
     The hours are **elapsed hours** (real time: 48 h is 172,800 seconds), not clock hours: the
     sum is made in UTC, so across a daylight-saving change in Europe/Berlin the local clock
     reading of the due time moves by one hour (aware 28 March 2026 23:30 CET, due 31 March 00:30
-    CEST), and nights, weekends, month ends and 29 February count like any other hour. We do
-    not round the start up to the next full hour, as Regulation (EEC, Euratom) No 1182/71
-    Art. 3(1) would for periods in EU acts: the contractual promise is "within N hours of
-    becoming aware", and the earlier time is the safe reading.
+    CEST), and nights, weekends, month ends and 29 February count like any other hour.
+
+    Regulation (EEC, Euratom) No 1182/71 is not applied, for two reasons. It counts the periods
+    of the Union's own acts; this one is the DPA's, a contractual period that gives content to
+    Art. 33(2)'s "without undue delay". And where the provider must act, the earlier of two
+    readings protects the controller and the people whose data it is. So: the start is not
+    rounded up to the next full hour (Art. 3(1), second subparagraph, would); a due time on a
+    Saturday, Sunday or public holiday does not move (Art. 3(4) concerns only periods "expressed
+    otherwise than in hours"); and Art. 3(5)'s two working days, a rule for periods of days,
+    does not lengthen it.
     """
     if aware_at.tzinfo is None:
         raise ValueError("aware_at must be timezone-aware")

@@ -48,7 +48,14 @@ class SwitchRequestForm(forms.Form):
 
 
 class ExtendTransitionForm(forms.Form):
-    new_end = forms.DateField(label=_("New end of the transition"), widget=DATE_WIDGET)
+    new_end = forms.DateField(
+        label=_("New end of the transition"),
+        widget=DATE_WIDGET,
+        help_text=_(
+            "Any later day your organisation needs, once (Data Act Art. 25(5)); the data "
+            "retrieval period moves with it."
+        ),
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 

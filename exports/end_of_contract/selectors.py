@@ -106,8 +106,9 @@ def case_timeline(
             case.transition_end,
             _state(case.transition_start, case.transition_end, today),
             _(
-                "The service continues while you move your data (at most 30 days; up to "
-                "7 months when extended)."
+                "The service continues while you move your data: at most 30 days, up to 7 "
+                "months when that is technically unfeasible, or once as long as your "
+                "organisation asks."
             ),
         ),
         Period(
@@ -116,7 +117,7 @@ def case_timeline(
             case.retrieval_start,
             case.retrieval_end,
             _state(case.retrieval_start, case.retrieval_end, today),
-            _("At least 30 days in which every export stays available."),
+            _("At least 30 days in which every export stays available, ending on a working day."),
         ),
     ]
     erasure_end = None
@@ -183,7 +184,6 @@ class CustomerActions:
     confirm_early_deletion: bool = False
     export: bool = False
     request_switch: bool = False
-    latest_transition_end: datetime.date | None = None
     latest_retrieval_end: datetime.date | None = None
 
 
@@ -207,7 +207,6 @@ def customer_actions(case: EndOfContractCase | None, organisation: Organisation)
         confirm_early_deletion=not confirmed,
         export=True,
         request_switch=request_switch,
-        latest_transition_end=periods.latest_alternative_transition_end(case.transition_start),
         latest_retrieval_end=periods.latest_retrieval_end(case.retrieval_start),
     )
 

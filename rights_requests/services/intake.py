@@ -21,7 +21,6 @@ from rights_requests.models import (
     RequestStatus,
     RequestType,
     RightsRequest,
-    local_date,
     secret_hash,
 )
 from rights_requests.services.common import add_event, recompute_due
@@ -103,7 +102,7 @@ def rights_request_file(
         received_at=now,
         ip_hash=hash_ip(ip_address),
     )
-    received = local_date(now)
+    received = rr.received_date
     rr.due_date = deadlines.statutory_deadline(
         jurisdiction=jurisdiction, request_type=type, received=received
     )

@@ -84,10 +84,14 @@ def extension_refusal(rr: RightsRequest, today: datetime.date | None = None) -> 
         return _("The deadline was extended already; it can be extended once.")
     if not deadlines.extension_allowed(jurisdiction=rr.jurisdiction, request_type=rr.type):
         return _("An opt-out of sale or sharing cannot be extended.")
+    today = today or deadlines.today_for(rr.jurisdiction)
     notice_by = deadlines.extension_notice_deadline(
-        jurisdiction=rr.jurisdiction, received=rr.received_date
+        jurisdiction=rr.jurisdiction,
+        received=rr.received_date,
+        pauses=[pause.as_pause() for pause in rr.pauses.all()],
+        today=today,
     )
-    if (today or timezone.localdate()) > notice_by:
+    if today > notice_by:
         return _("An extension must be announced by %(date)s; that day has passed.") % {
             "date": notice_by.isoformat()
         }

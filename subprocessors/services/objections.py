@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from subprocessors import terms
 from subprocessors.models import ChangeNotice, NoticeOrganisation, Objection
 from subprocessors.services.emails import objection_page_url, objection_people
 from subprocessors.services.notices import notice_make_effective
@@ -82,7 +83,7 @@ def objection_raise(
         raise ObjectionClosed
     if notice.status != ChangeNotice.Status.ANNOUNCED:
         raise ObjectionClosed
-    if now > row.objection_deadline:
+    if not terms.objection_in_time(deadline=row.objection_deadline, at=now):
         raise ObjectionTooLate(row.objection_deadline)
     existing = Objection.objects.filter(notice=notice, organisation=organisation).first()
     if existing is not None:

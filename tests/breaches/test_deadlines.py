@@ -89,3 +89,12 @@ def test_duration_label():
     assert duration_label(datetime.timedelta(minutes=5)) == "5 min"
     assert duration_label(datetime.timedelta(hours=3, minutes=2)) == "3 h 2 min"
     assert duration_label(datetime.timedelta(days=2, minutes=1)) == "2 d 0 h 1 min"
+
+
+def test_a_due_time_on_a_weekend_or_holiday_does_not_move(settings):
+    # Elapsed hours, not Regulation 1182/71 days: aware on Thursday 1 October 2026 at 10:00,
+    # 48 hours later is Saturday 3 October, Germany's Unity Day, and the notice is due then.
+    settings.EU_HOLIDAYS_COUNTRY, settings.EU_HOLIDAYS_SUBDIVISION = "DE", ""
+    assert notification_due_at(berlin(2026, 10, 1, 10, 0), hours=48) == berlin(2026, 10, 3, 10, 0)
+    # Christmas Eve evening + 24 h: Christmas Day evening, a holiday; no move either.
+    assert notification_due_at(berlin(2026, 12, 24, 18, 0), hours=24) == berlin(2026, 12, 25, 18, 0)

@@ -62,7 +62,9 @@ def test_admin_chooses_return_then_deletion_with_periods(case, admin_a):
     case.refresh_from_db()
     assert case.status == CaseStatus.TRANSITION
     assert case.transition_end == D(2026, 2, 20)
-    assert case.retrieval_end == D(2026, 4, 6)
+    # The 45th day of retrieval is Easter Sunday, 5 April 2026, and Easter Monday a holiday:
+    # the retrieval ends with Tuesday 7 April, the erasure is due on the 8th.
+    assert case.retrieval_end == D(2026, 4, 8)
     email = OutboxMessage.objects.get(cause=f"eoc-choice:{case.public_id}")
     assert "Return the data, then delete it" in email.body_text
 
@@ -132,32 +134,37 @@ def test_customer_extends_the_transition_once_with_a_reason(case, admin_a):
     services.case_choose(
         case=case, user=admin_a, choice="switch", destination_provider="B", today=OPENED_ON
     )
+    is_unchanged = unchanged(case)
     with pytest.raises(ValidationError) as error:
         services.case_extend_transition(
             case=case, user=admin_a, new_end=D(2026, 5, 1), reason="", today=OPENED_ON
         )
     assert "reason" in error.value.message_dict
-    with pytest.raises(ValidationError) as error:  # 31 Jan + 7 months = 31 Aug
-        services.case_extend_transition(
-            case=case,
-            user=admin_a,
-            new_end=D(2026, 9, 1),
-            reason="Migration tooling",
-            today=OPENED_ON,
-        )
-    assert "2026-08-31" in str(error.value.message_dict["new_end"])
+    assert is_unchanged()
+    # Art. 25(5): the customer may choose a period it deems more appropriate, beyond the 7
+    # months (31 August) that bind only the provider's alternative under Art. 25(4).
     services.case_extend_transition(
-        case=case, user=admin_a, new_end=D(2026, 8, 31), reason="Migration tooling", today=OPENED_ON
+        case=case,
+        user=admin_a,
+        new_end=D(2026, 12, 15),
+        reason="Migration tooling",
+        today=OPENED_ON,
     )
     case.refresh_from_db()
-    assert case.transition_end == D(2026, 8, 31)
-    assert case.retrieval_end == D(2026, 9, 30)  # the retrieval moved with it, 30 days long
+    assert case.transition_end == D(2026, 12, 15)
+    # The retrieval moved with it, 30 days long, its last day Wednesday 13 January 2027.
+    assert case.retrieval_end == D(2027, 1, 14)
     email = OutboxMessage.objects.get(cause=f"eoc-extended:{case.public_id}")
     assert "Migration tooling" in email.body_text
+    assert AuditEvent.objects.filter(action="end_of_contract.transition_extended").count() == 1
+    # Once: a second extension is refused and changes nothing.
+    is_unchanged = unchanged(case)
     with pytest.raises(ValidationError, match="once"):
         services.case_extend_transition(
-            case=case, user=admin_a, new_end=D(2026, 8, 31), reason="again", today=OPENED_ON
+            case=case, user=admin_a, new_end=D(2027, 3, 1), reason="again", today=OPENED_ON
         )
+    assert is_unchanged()
+    assert OutboxMessage.objects.filter(cause__startswith="eoc-extended:").count() == 1
 
 
 def test_retrieval_can_be_extended_within_the_setting(case, admin_a, settings):

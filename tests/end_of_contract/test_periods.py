@@ -43,9 +43,12 @@ def test_transition_lasts_at_most_thirty_calendar_days(start, latest):
         (D(2026, 11, 20), D(2026, 12, 10), []),  # a Friday: 14 weekdays later, a Thursday
         (D(2026, 11, 21), D(2026, 12, 10), []),  # a Saturday counts from the Monday
         (D(2026, 11, 23), D(2026, 12, 11), []),  # a Monday
-        # Christmas and New Year's Day do not count when they are holidays.
-        (D(2026, 12, 18), D(2027, 1, 11), ["2026-12-25", "2027-01-01"]),
-        (D(2026, 12, 18), D(2027, 1, 7), []),
+        # Christmas and New Year's Day are German public holidays: they never count.
+        (D(2026, 12, 18), D(2027, 1, 11), []),
+        # The provider's own closing days (BUSINESS_HOLIDAYS) do not count either.
+        (D(2026, 12, 18), D(2027, 1, 13), ["2026-12-24", "2026-12-31"]),
+        # Easter: Good Friday 3 April and Easter Monday 6 April 2026 do not count.
+        (D(2026, 3, 27), D(2026, 4, 20), []),
     ],
 )
 def test_unfeasibility_statement_within_fourteen_working_days(settings, requested, due, holidays):
@@ -77,6 +80,41 @@ def test_alternative_transition_lasts_at_most_seven_months(start, latest):
 )
 def test_retrieval_lasts_at_least_thirty_days(start, earliest):
     assert periods.earliest_retrieval_end(start) == earliest
+
+
+@pytest.mark.parametrize(
+    ("start", "erasure"),
+    [
+        # From Friday 30 October 2026, the 30th day is Saturday 28 November: the retrieval ends
+        # with Monday 30 November, the erasure starts on Tuesday 1 December.
+        (D(2026, 10, 30), D(2026, 12, 1)),
+        # From Saturday 7 March 2026, the 30th day is Easter Sunday; Easter Monday is a holiday
+        # in Germany: the retrieval ends with Tuesday 7 April, the erasure starts on the 8th.
+        (D(2026, 3, 7), D(2026, 4, 8)),
+        # The 30th day is Germany's Unity Day, Tuesday 3 October 2028: erasure on the 5th.
+        (D(2028, 9, 4), D(2028, 10, 5)),
+        # The 30th day is Thursday 26 November 2026, Thanksgiving: no holiday here.
+        (D(2026, 10, 28), D(2026, 11, 27)),
+        # Across the year end: the 30th day is New Year's Day 2027, a Friday: Monday 4 January.
+        (D(2026, 12, 3), D(2027, 1, 5)),
+    ],
+)
+def test_retrieval_ends_at_the_end_of_a_working_day(start, erasure):
+    assert periods.earliest_retrieval_end(start) == erasure
+
+
+def test_a_longer_retrieval_the_customer_chose_ends_on_a_working_day_too():
+    # From Friday 30 October 2026: the 44th day is Saturday 12 December, the 45th a Sunday;
+    # both end with Monday 14 December. The 43rd, Friday 11 December, stays.
+    assert periods.retrieval_end_for(D(2026, 10, 30), 44) == D(2026, 12, 15)
+    assert periods.retrieval_end_for(D(2026, 10, 30), 45) == D(2026, 12, 15)
+    assert periods.retrieval_end_for(D(2026, 10, 30), 43) == D(2026, 12, 12)
+
+
+def test_the_alternative_transitions_bound_is_the_providers_only():
+    # Art. 25(4) bounds the provider's alternative period; the customer's extension under
+    # Art. 25(5) has no such bound (tests/end_of_contract/test_case_services.py).
+    assert periods.latest_alternative_transition_end(D(2026, 1, 31)) == D(2026, 8, 31)
 
 
 def test_retrieval_upper_bound_is_the_providers_setting(settings):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from exports.end_of_contract import services
+from exports.end_of_contract import periods, services
 from exports.end_of_contract.models import CaseStatus, EndOfContractCase
 from tests.conftest import (
     PASSWORD,
@@ -50,7 +50,9 @@ def test_admin_sees_the_timeline_and_chooses(client, admin_a, open_case):
     assert response.status_code == 302
     open_case.refresh_from_db()
     assert open_case.choice == "return_then_delete"
-    assert open_case.retrieval_end - open_case.transition_end == datetime.timedelta(days=40)
+    # 40 days, the last of them a working day.
+    assert open_case.retrieval_end == periods.retrieval_end_for(open_case.transition_end, 40)
+    assert open_case.retrieval_end - open_case.transition_end >= datetime.timedelta(days=40)
     page = client.get(response["Location"]).content.decode()
     assert "Return the data, then delete it" in page and "Record the choice" not in page
 

@@ -3,10 +3,12 @@ import datetime
 import pytest
 
 from trustcentre.lib.business_days import (
+    Regime,
     add_business_days,
     business_day_on_or_after,
     business_days_between,
     is_business_day,
+    local_day,
 )
 
 D = datetime.date
@@ -63,3 +65,73 @@ def test_between_is_the_inverse_of_adding():
     start = D(2026, 12, 20)
     for count in range(0, 30):
         assert business_days_between(start, add_business_days(start, count)) == count
+
+
+# Each regime's calendar, from the `holidays` package, with BUSINESS_HOLIDAYS on top.
+
+
+@pytest.fixture
+def calendars(settings):
+    settings.BUSINESS_HOLIDAYS = []
+    settings.EU_HOLIDAYS_COUNTRY, settings.EU_HOLIDAYS_SUBDIVISION = "DE", ""
+    settings.UK_HOLIDAYS_COUNTRY, settings.UK_HOLIDAYS_SUBDIVISION = "GB", "ENG"
+    settings.CCPA_HOLIDAYS_COUNTRY, settings.CCPA_HOLIDAYS_SUBDIVISION = "US", "CA"
+
+
+@pytest.mark.parametrize(
+    ("day", "eu", "uk", "ccpa"),
+    [
+        ("2028-10-03", False, True, True),  # Tag der Deutschen Einheit, a Tuesday
+        ("2026-04-06", False, False, True),  # Easter Monday: Germany and England
+        ("2026-05-04", True, False, True),  # England's Early May bank holiday
+        ("2026-08-31", True, False, True),  # England's Late Summer bank holiday
+        ("2026-12-28", True, False, True),  # Boxing Day (a Saturday) observed in England
+        ("2026-11-26", True, True, False),  # Thanksgiving
+        ("2026-11-27", True, True, False),  # the day after: a California state holiday
+        ("2026-03-31", True, True, False),  # César Chávez Day: California
+        ("2026-10-12", True, True, True),  # Columbus Day: not a California holiday
+        ("2026-12-25", False, False, False),  # Christmas everywhere
+    ],
+)
+def test_each_regime_has_its_own_public_holidays(calendars, day, eu, uk, ccpa):
+    day = D.fromisoformat(day)
+    assert is_business_day(day, Regime.EU) is eu
+    assert is_business_day(day, Regime.UK) is uk
+    assert is_business_day(day, Regime.CCPA) is ccpa
+
+
+def test_business_holidays_close_every_regime(calendars, settings):
+    settings.BUSINESS_HOLIDAYS = ["2026-11-25"]
+    for regime in Regime:
+        assert not is_business_day(D(2026, 11, 25), regime)
+
+
+def test_the_default_regime_is_the_eu_one(calendars):
+    assert not is_business_day(D(2028, 10, 3))
+    assert is_business_day(D(2026, 11, 26))
+
+
+def test_counting_business_days_over_thanksgiving_in_each_regime(calendars):
+    # From Monday 23 November 2026, 5 business days.
+    assert add_business_days(D(2026, 11, 23), 5, Regime.EU) == D(2026, 11, 30)
+    assert add_business_days(D(2026, 11, 23), 5, Regime.CCPA) == D(2026, 12, 2)
+    assert business_day_on_or_after(D(2026, 11, 26), Regime.CCPA) == D(2026, 11, 30)
+    assert business_day_on_or_after(D(2026, 11, 26), Regime.EU) == D(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("moment", "regime", "day"),
+    [
+        # 20:00 on Monday in Los Angeles is Tuesday 04:00 in UTC.
+        (datetime.datetime(2026, 12, 1, 4, 0, tzinfo=datetime.UTC), Regime.CCPA, D(2026, 11, 30)),
+        (datetime.datetime(2026, 12, 1, 4, 0, tzinfo=datetime.UTC), Regime.EU, D(2026, 12, 1)),
+        # 23:30 UTC on 30 June is 1 July in Berlin and in London (summer time), not in LA.
+        (datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC), Regime.EU, D(2026, 7, 1)),
+        (datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC), Regime.UK, D(2026, 7, 1)),
+        (datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC), Regime.CCPA, D(2026, 6, 30)),
+        # ... but in winter London is on UTC: 23:30 UTC on 30 December is still the 30th.
+        (datetime.datetime(2026, 12, 30, 23, 30, tzinfo=datetime.UTC), Regime.UK, D(2026, 12, 30)),
+    ],
+)
+def test_the_day_of_an_instant_is_taken_in_the_regimes_zone(calendars, moment, regime, day):
+    assert local_day(moment, regime) == day

@@ -72,18 +72,19 @@ def _validate_periods(
         ) % {"days": periods.TRANSITION_MAX_DAYS}
     elif transition_end < today:
         errors["transition_days"] = _("The transition cannot end in the past.")
-    retrieval_end = transition_end + datetime.timedelta(days=retrieval_days)
-    if retrieval_end < periods.earliest_retrieval_end(transition_end):
+    if retrieval_days < periods.RETRIEVAL_MIN_DAYS:
         errors["retrieval_days"] = _(
             "Data retrieval lasts at least %(days)d days (Data Act Art. 25(2))."
         ) % {"days": periods.RETRIEVAL_MIN_DAYS}
-    elif retrieval_end > periods.latest_retrieval_end(transition_end):
+    elif transition_end + datetime.timedelta(days=retrieval_days) > periods.latest_retrieval_end(
+        transition_end
+    ):
         errors["retrieval_days"] = _("Data retrieval can last at most %(days)d days.") % {
             "days": (periods.latest_retrieval_end(transition_end) - transition_end).days
         }
     if errors:
         raise ValidationError(errors)
-    return transition_end, retrieval_end
+    return transition_end, periods.retrieval_end_for(transition_end, retrieval_days)
 
 
 def _audit(action: str, case: EndOfContractCase, *, user=None, request=None, **details):
@@ -256,10 +257,11 @@ def case_choose(
 
 
 def _shift_retrieval(case: EndOfContractCase, new_transition_end: datetime.date) -> None:
-    """Move the retrieval with the transition, keeping its length."""
-    length = case.retrieval_end - case.transition_end
+    """Move the retrieval with the transition, keeping its length, still ending at the end of
+    a working day."""
+    length = (case.retrieval_end - case.transition_end).days
     case.transition_end = new_transition_end
-    case.retrieval_end = new_transition_end + length
+    case.retrieval_end = periods.retrieval_end_for(new_transition_end, length)
 
 
 def case_extend_transition(
@@ -271,8 +273,10 @@ def case_extend_transition(
     request=None,
     today: datetime.date | None = None,
 ) -> EndOfContractCase:
-    """The customer's one extension of the transition (Art. 25(5)), with a reason, to at most
-    7 months from the transition's start."""
+    """The customer's one extension of the transition (Art. 25(5)), with a reason, "for a
+    period that the customer deems more appropriate for its own purposes": to any later day.
+    The 7-month bound of Art. 25(4) binds only the provider's alternative period. A second
+    extension is refused."""
     today = _today(today)
     _require_admin(user, case)
     reason = reason.strip()
@@ -285,16 +289,10 @@ def case_extend_transition(
         errors = {}
         if not reason:
             errors["reason"] = _("Say why the transition needs more time.")
-        latest = periods.latest_alternative_transition_end(case.transition_start)
         if new_end <= case.transition_end:
             errors["new_end"] = _("An extension ends after the current end (%(date)s).") % {
                 "date": case.transition_end.isoformat()
             }
-        elif new_end > latest:
-            errors["new_end"] = _(
-                "The transition can last at most 7 months (Data Act Art. 25(4)): until "
-                "%(date)s at the latest."
-            ) % {"date": latest.isoformat()}
         if errors:
             raise ValidationError(errors)
         previous_end = case.transition_end
