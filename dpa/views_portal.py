@@ -140,7 +140,7 @@ def sign(request, slug):
         )
         return redirect(mfa.url_with_next("mfa:setup", request.path))
     form = SignForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             **_initial(organisation, user),
             "organisation": organisation.public_id,

@@ -125,7 +125,7 @@ def version_create(request):
     if latest is not None:
         initial = {field: getattr(latest, field) for field in DpaVersion.EDITABLE_FIELDS}
         initial["summary_of_changes"] = ""
-    form = VersionForm(request.POST or None, initial=initial)
+    form = VersionForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -159,7 +159,7 @@ def version_edit(request, public_id):
         else:
             messages.info(request, _("A published version is frozen; draft a new one instead."))
         return redirect("dpa_staff:version_detail", public_id=version.public_id)
-    form = VersionForm(request.POST or None, instance=version)
+    form = VersionForm(request.POST if request.method == "POST" else None, instance=version)
     if request.method == "POST":
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in DpaVersion.EDITABLE_FIELDS}
@@ -273,7 +273,9 @@ def agreement_download(request, public_id):
 @require_http_methods(["GET", "POST"])
 def negotiated_upload(request, slug):
     organisation = _customer(slug)
-    form = NegotiatedUploadForm(request.POST or None, request.FILES or None)
+    form = NegotiatedUploadForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     status = 200
     if request.method == "POST":
         status = 400

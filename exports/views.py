@@ -101,7 +101,7 @@ def export_home(request):
 @fresh_authentication_required
 def export_list(request, slug):
     organisation = _export_organisation(request, slug)
-    form = ExportRequestForm(request.POST or None)
+    form = ExportRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             job = services.export_request(

@@ -316,7 +316,9 @@ def referral_detail(request, public_id):
     categories = [(category.id, category.name) for category in all_categories()]
     results = list(rr.results.filter(organisation=referral.organisation).select_related("done_by"))
     may_instruct = rr.is_open and not results
-    form = InstructionForm(request.POST or None, categories=categories)
+    form = InstructionForm(
+        request.POST if request.method == "POST" else None, categories=categories
+    )
     if request.method == "POST" and not may_instruct:
         messages.error(request, _("This request no longer takes an instruction; see below why."))
         return redirect("rights_requests_portal:referral", public_id=referral.public_id)

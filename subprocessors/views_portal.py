@@ -89,7 +89,7 @@ def notice_page(request, slug, public_id):
     row = _row(organisation, public_id)
     is_admin = selectors.is_admin_of(request.user, organisation)
     objection = row.notice.objections.filter(organisation=organisation).first()
-    form = ObjectionForm(request.POST or None)
+    form = ObjectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not is_admin:
             raise PermissionDenied
@@ -171,7 +171,7 @@ def subscriptions(request):
 @require_http_methods(["GET", "POST"])
 def webhooks(request, slug):
     organisation = _admin_organisation(request, slug)
-    form = WebhookEndpointForm(request.POST or None)
+    form = WebhookEndpointForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             endpoint, secret = webhook_endpoint_create(

@@ -67,7 +67,7 @@ def register(request):
 @legal_required
 @require_http_methods(["GET", "POST"])
 def subprocessor_new(request):
-    form = SubProcessorForm(request.POST or None)
+    form = SubProcessorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             subprocessor = services.subprocessor_create(
@@ -93,7 +93,8 @@ def subprocessor_new(request):
 def subprocessor_edit(request, public_id):
     subprocessor = get_object_or_404(SubProcessor, public_id=public_id)
     form = SubProcessorForm(
-        request.POST or None, initial=SubProcessorForm.initial_for(subprocessor)
+        request.POST if request.method == "POST" else None,
+        initial=SubProcessorForm.initial_for(subprocessor),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,7 +117,7 @@ def subprocessor_edit(request, public_id):
 @legal_required
 @require_http_methods(["GET", "POST"])
 def notice_new(request):
-    form = NoticeForm(request.POST or None)
+    form = NoticeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

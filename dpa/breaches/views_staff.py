@@ -57,7 +57,7 @@ def incident_list(request):
 @dpo_required
 @require_http_methods(["GET", "POST"])
 def incident_new(request):
-    form = IncidentForm(request.POST or None)
+    form = IncidentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -90,7 +90,10 @@ def incident_edit(request, public_id):
     if not incident.is_draft:
         messages.error(request, _("Customers were notified: what they were told stays as sent."))
         return redirect("breaches_staff:incident_detail", public_id=public_id)
-    form = IncidentForm(request.POST or None, initial=IncidentForm.initial_for(incident))
+    form = IncidentForm(
+        request.POST if request.method == "POST" else None,
+        initial=IncidentForm.initial_for(incident),
+    )
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -179,7 +179,7 @@ def confirm_deletion(request, slug):
     if not is_organisation_admin(request.user, organisation):
         return _refused(request, organisation)
     case = _open_case_or_404(organisation)
-    form = EarlyDeletionForm(request.POST or None)
+    form = EarlyDeletionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_confirm_early_deletion(

@@ -216,3 +216,32 @@ def test_sign_up_with_an_overlong_email_creates_no_account(hostile_client):
     assert reset.status_code == 200
     assert "at most 254 characters" in reset.content.decode()
     assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        ("legal", "/staff/subprocessors/register/new/"),
+        ("legal", "/staff/subprocessors/notices/new/"),
+        ("dpo", "/staff/incidents/new/"),
+        ("admin", "/portal/subprocessors/acme/webhooks/"),
+    ],
+)
+def test_signed_in_forms_answer_an_empty_or_unreadable_body_with_the_form(
+    hostile_client, request, who, path
+):
+    """A POST whose body is not a form (text/plain, or nothing) leaves the form unbound; the
+    page must show the form again, not fail adding an error to it."""
+    from tests.conftest import login_with_second_factor
+
+    user = request.getfixturevalue(
+        {"legal": "legal_user", "dpo": "dpo_user", "admin": "admin_a"}[who]
+    )
+    login_with_second_factor(hostile_client, user)
+    for body, content_type in (
+        (b"", "text/plain"),
+        (b"\xff\x00", "text/plain"),
+        (b"", "application/x-www-form-urlencoded"),
+    ):
+        response = hostile_client.generic("POST", path, body, content_type=content_type)
+        assert response.status_code < 500, (path, content_type, response.status_code)

@@ -83,7 +83,7 @@ def organisation_detail(request, slug):
 @organisation_staff_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_create(
@@ -117,7 +117,9 @@ def organisation_edit(request, slug):
             "contract_end",
         )
     }
-    form = OrganisationForm(request.POST or None, initial=initial, editing=True)
+    form = OrganisationForm(
+        request.POST if request.method == "POST" else None, initial=initial, editing=True
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(

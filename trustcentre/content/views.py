@@ -110,7 +110,7 @@ def item_edit(request, kind, public_id=None):
     instance = None
     if public_id is not None:
         instance = get_object_or_404(form_class._meta.model, public_id=public_id)
-    form = form_class(request.POST or None, instance=instance)
+    form = form_class(request.POST if request.method == "POST" else None, instance=instance)
     form.fields["owner"].queryset = staff_users()
     if request.method == "POST" and form.is_valid():
         obj = services.content_save(form=form, kind=kind, user=request.user, request=request)

@@ -81,7 +81,9 @@ def access_request_new(request):
         "documents": request.GET.getlist("document"),
         "company": organisation.name if organisation else "",
     }
-    form = AccessRequestForm(request.POST or None, initial=initial, requestable=requestable)
+    form = AccessRequestForm(
+        request.POST if request.method == "POST" else None, initial=initial, requestable=requestable
+    )
     if request.method == "POST" and form.is_valid():
         try:
             access_request = services.access_request_create(
@@ -116,7 +118,7 @@ def nda_accept(request):
         raise Http404
     organisation = organisation_of(request.user)
     form = NdaAcceptForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "signer_name": request.user.full_name,
             "company": organisation.name if organisation else "",
@@ -147,7 +149,7 @@ def nda_accept(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def nda_upload(request):
-    form = NdaUploadForm(request.POST or None, request.FILES or None)
+    form = NdaUploadForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.nda_upload_countersigned(
@@ -212,7 +214,7 @@ def nda_receipt(request, public_id):
 def questionnaire_list(request):
     organisation = organisation_of(request.user)
     form = QuestionnaireForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         request.FILES or None,
         initial={"company": organisation.name if organisation else ""},
     )

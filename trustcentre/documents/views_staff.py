@@ -175,7 +175,7 @@ def nda_upload_detail(request, public_id):
         public_id=public_id,
         kind=NdaAcceptance.Kind.COUNTERSIGNED,
     )
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         approve = request.POST.get("action") == "approve"
         try:
@@ -214,7 +214,11 @@ def nda_upload_file(request, public_id):
 @staff_role_required(*REVIEWERS)
 @require_http_methods(["GET", "POST"])
 def document_list(request):
-    form = DocumentForm(request.POST or None, request.FILES or None, staff_users=staff_users())
+    form = DocumentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        staff_users=staff_users(),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -249,7 +253,7 @@ def document_detail(request, public_id):
         Document.objects.select_related("category", "current_version", "owner"),
         public_id=public_id,
     )
-    form = VersionForm(request.POST or None, request.FILES or None)
+    form = VersionForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if _upload_posted(
         request,
         form,
@@ -304,7 +308,7 @@ def questionnaire_detail(request, public_id):
         Questionnaire.objects.select_related("requester", "organisation", "assigned_to"),
         public_id=public_id,
     )
-    form = AnswerForm(request.POST or None, request.FILES or None)
+    form = AnswerForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if _upload_posted(
         request,
         form,

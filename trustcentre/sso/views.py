@@ -93,7 +93,7 @@ def configure(request, slug):
             "enforce": identity_provider.enforce,
         }
     form = IdentityProviderForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         organisation=organisation,
         has_secret=identity_provider is not None,
