@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
+    ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
+    IndirectObject,
     NameObject,
     RectangleObject,
 )
@@ -50,6 +52,7 @@ class CheckedFile:
     content_type: str
     sha256: str
     is_encrypted: bool
+    has_javascript: bool = False
 
 
 def _family_of(data: bytes) -> str | None:
@@ -70,6 +73,33 @@ def _family_of(data: bytes) -> str | None:
         except zipfile.BadZipFile:
             return None
     return None
+
+
+# PDF names that carry or start JavaScript (ISO 32000-1, 12.6.4.16): a JavaScript action, its
+# script, and the document-level name tree of scripts.
+JAVASCRIPT_TOKENS = (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/JS/", b"/JS\n", b"/JS\r")
+
+
+def pdf_has_javascript(reader: PdfReader) -> bool:
+    """Whether any object reachable from the document's trailer is a JavaScript action or
+    script (in compressed object streams too, which a byte search cannot see)."""
+    seen: set[tuple[int, int]] = set()
+    pending = [reader.trailer]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, IndirectObject):
+            key = (value.idnum, value.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            value = value.get_object()
+        if isinstance(value, DictionaryObject):
+            if "/JS" in value or value.get("/S") == "/JavaScript" or "/JavaScript" in value:
+                return True
+            pending.extend(value.values())
+        elif isinstance(value, ArrayObject):
+            pending.extend(value)
+    return False
 
 
 def check_upload(upload, *, pdf_only: bool = False) -> CheckedFile:
@@ -102,23 +132,27 @@ def check_upload(upload, *, pdf_only: bool = False) -> CheckedFile:
             % {"name": name, "ext": extension},
             code="content_mismatch",
         )
-    is_encrypted = False
+    is_encrypted = has_javascript = False
     if family == "pdf":
         try:
             reader = PdfReader(io.BytesIO(data))
             is_encrypted = reader.is_encrypted
             if not is_encrypted:
                 len(reader.pages)
-        except (PdfReadError, ValueError, KeyError, TypeError) as error:
+                has_javascript = pdf_has_javascript(reader)
+        except (PdfReadError, ValueError, KeyError, TypeError, RecursionError) as error:
             raise ValidationError(
                 _("The PDF cannot be read; it may be damaged."), code="bad_pdf"
             ) from error
+        # Where the objects cannot be walked (encrypted), the raw names still tell.
+        has_javascript = has_javascript or any(token in data for token in JAVASCRIPT_TOKENS)
     return CheckedFile(
         data=data,
         filename=name,
         content_type=content_type,
         sha256=hashlib.sha256(data).hexdigest(),
         is_encrypted=is_encrypted,
+        has_javascript=has_javascript,
     )
 
 

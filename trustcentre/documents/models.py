@@ -166,6 +166,12 @@ class NdaAcceptance(models.Model):
     user_agent = models.CharField(max_length=500, blank=True)
     expires_at = models.DateTimeField(_("expires at"))
     storage_name = models.CharField(max_length=200, blank=True, editable=False)
+    review_flags = models.JSONField(
+        _("points for legal to check"),
+        default=list,
+        blank=True,
+        help_text=_("What the upload check found in the file: 'javascript', 'encrypted'."),
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -182,6 +188,21 @@ class NdaAcceptance(models.Model):
     @property
     def is_in_force(self) -> bool:
         return self.status == self.Status.ACCEPTED and self.expires_at > timezone.now()
+
+    REVIEW_FLAG_TEXTS = {
+        "javascript": _(
+            "The PDF contains JavaScript, which some readers run when it is opened. Open it "
+            "only in a viewer with scripts off, and check that it is the NDA it claims to be."
+        ),
+        "encrypted": _(
+            "The PDF is encrypted: its text cannot be checked here and it may need a password. "
+            "Check that it is the NDA it claims to be."
+        ),
+    }
+
+    @property
+    def review_flag_texts(self) -> list[str]:
+        return [str(self.REVIEW_FLAG_TEXTS[flag]) for flag in self.review_flags]
 
 
 class AccessRequest(models.Model):

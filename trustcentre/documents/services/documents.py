@@ -61,6 +61,15 @@ def document_publish(*, user, upload, request=None, **fields) -> Document:
 def document_version_add(*, document: Document, user, upload, notes: str = "", request=None):
     """Check the upload by its bytes, store it privately, publish it as the current version."""
     checked = check_upload(upload)
+    if checked.has_javascript:
+        raise ValidationError(
+            _(
+                "This PDF contains JavaScript, which some readers run when the file is opened; "
+                "the trust centre publishes no active content. Save it again without scripts "
+                "(for example by printing it to PDF) and upload that copy."
+            ),
+            code="javascript",
+        )
     if checked.is_encrypted and document.access_level == AccessLevel.NDA:
         raise ValidationError(
             _(

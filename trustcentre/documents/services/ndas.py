@@ -74,6 +74,18 @@ def nda_accept(
     return acceptance
 
 
+def nda_upload_review_flags(checked) -> list[str]:
+    """What legal must look at before approving a customer's countersigned NDA. The upload is
+    the customer's own signed copy, so it is kept (refusing it would lose the signature), but an
+    encrypted file or one with scripts is not taken on trust."""
+    flags = []
+    if checked.has_javascript:
+        flags.append("javascript")
+    if checked.is_encrypted:
+        flags.append("encrypted")
+    return flags
+
+
 def nda_upload_countersigned(
     *, user, upload, signer_name, signer_title, company, request=None
 ) -> NdaAcceptance:
@@ -97,6 +109,7 @@ def nda_upload_countersigned(
             user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:500],
             expires_at=nda_expiry(now),
             storage_name=storage_name,
+            review_flags=nda_upload_review_flags(checked),
         )
         audit_record(
             action="nda.uploaded",
@@ -104,7 +117,7 @@ def nda_upload_countersigned(
             obj=acceptance,
             organisation=acceptance.organisation,
             request=request,
-            details={"sha256": checked.sha256},
+            details={"sha256": checked.sha256, "review_flags": acceptance.review_flags},
         )
     return acceptance
 
