@@ -16,6 +16,7 @@ from exports.models import ExportFormat, ExportJob
 from exports.sources import all_categories
 from trustcentre.audit.services import audit_record
 from trustcentre.jobs.models import JobStatus
+from trustcentre.jobs.queueing import enqueue_after_commit
 from trustcentre.jobs.services import job_retry
 
 logger = logging.getLogger(__name__)
@@ -89,17 +90,7 @@ def _idempotency_key(organisation, client_key: str | None) -> str:
 def _enqueue_run(job: ExportJob) -> None:
     from exports.tasks import run_export  # the task module imports this one
 
-    def send():
-        try:
-            run_export.delay(job.pk)
-        except Exception:  # broker down: the job is committed, and requeue_stalled_jobs sends it
-            if settings.CELERY_TASK_ALWAYS_EAGER:
-                raise
-            logger.warning(
-                "broker unavailable; export %s waits for the requeue sweep", job.public_id
-            )
-
-    transaction.on_commit(send)
+    enqueue_after_commit(run_export, job.pk, description=f"export {job.public_id}")
 
 
 def export_request(

@@ -40,6 +40,7 @@ from rights_requests.services.common import add_event
 from trustcentre.accounts.models import Organisation
 from trustcentre.audit.services import audit_record
 from trustcentre.jobs.models import JobStatus
+from trustcentre.jobs.queueing import enqueue_after_commit
 from trustcentre.jobs.services import (
     JobAttemptsExhausted,
     job_claim,
@@ -182,7 +183,7 @@ def fulfilment_start(*, rr: RightsRequest, actor, request=None) -> FulfilmentJob
     )
     from rights_requests.tasks import run_fulfilment
 
-    transaction.on_commit(lambda: run_fulfilment.delay(job.pk))
+    enqueue_after_commit(run_fulfilment, job.pk, description=f"fulfilment {job.public_id}")
     return job
 
 

@@ -26,6 +26,7 @@ from subprocessors.models import (
     Topic,
 )
 from trustcentre.accounts.models import Membership
+from trustcentre.jobs.queueing import enqueue_after_commit
 from trustcentre.notifications.models import OutboxMessage
 from trustcentre.notifications.services import email_enqueue
 
@@ -49,7 +50,7 @@ def attach_to_dispatch(*, notice: ChangeNotice, now) -> NoticeDispatch:
         dispatch = NoticeDispatch.objects.create(
             send_after=now + timedelta(seconds=settings.SUBPROCESSOR_COALESCE_SECONDS)
         )
-        transaction.on_commit(lambda: _schedule(dispatch))
+        _schedule(dispatch)
     notice.dispatch = dispatch
     notice.save(update_fields=["dispatch"])
     return dispatch
@@ -58,12 +59,12 @@ def attach_to_dispatch(*, notice: ChangeNotice, now) -> NoticeDispatch:
 def _schedule(dispatch: NoticeDispatch) -> None:
     from subprocessors.tasks import run_dispatch
 
-    try:
-        run_dispatch.apply_async((dispatch.pk,), eta=dispatch.send_after)
-    except Exception:  # broker down: the beat sweep (run_due_dispatches) starts it
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            raise
-        logger.warning("broker unavailable; dispatch %s waits for the sweep", dispatch.public_id)
+    enqueue_after_commit(
+        run_dispatch,
+        dispatch.pk,
+        eta=dispatch.send_after,
+        description=f"dispatch {dispatch.public_id}",
+    )
 
 
 def dispatches_due(*, now=None, stale_after: timedelta = STALE_AFTER) -> list[int]:

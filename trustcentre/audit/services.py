@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from trustcentre.audit.models import GENESIS_HASH, AuditEvent, AuditExportJob
 from trustcentre.audit.selectors import audit_event_list
 from trustcentre.jobs.models import JobStatus
+from trustcentre.jobs.queueing import enqueue_after_commit
 from trustcentre.jobs.services import (
     JobAttemptsExhausted,
     job_claim,
@@ -141,7 +142,7 @@ class AuditExportNotRetryable(Exception):
 def _enqueue_export(job: AuditExportJob) -> None:
     from trustcentre.audit.tasks import run_audit_export  # the task module imports this one
 
-    transaction.on_commit(lambda: run_audit_export.delay(job.pk))
+    enqueue_after_commit(run_audit_export, job.pk, description=f"audit export {job.public_id}")
 
 
 def audit_export_request(*, user, filters: dict, request=None) -> AuditExportJob:

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from trustcentre.jobs.queueing import enqueue_after_commit
 from trustcentre.notifications.models import DeliveryAttempt, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -110,17 +111,14 @@ def email_enqueue_rendered(
             message.save()
     except IntegrityError:
         return OutboxMessage.objects.get(cause=cause, to_email=to)
-    transaction.on_commit(lambda: _schedule_delivery(message.pk))
+    _schedule_delivery(message.pk)
     return message
 
 
 def _schedule_delivery(message_id: int) -> None:
     from trustcentre.notifications.tasks import deliver_message
 
-    try:
-        deliver_message.delay(message_id)
-    except Exception:  # broker down: the row is committed and the beat sweep will deliver it
-        logger.warning("broker unavailable; outbox message %s waits for the sweep", message_id)
+    enqueue_after_commit(deliver_message, message_id, description=f"outbox message {message_id}")
 
 
 # Delivery ---------------------------------------------------------------------------------
@@ -359,5 +357,5 @@ def email_enqueue_many(messages: list[dict]) -> dict[tuple[str, str], int]:
             continue
         found[(cause, to)] = pk
         if status == Status.PENDING:
-            transaction.on_commit(lambda pk=pk: _schedule_delivery(pk))
+            _schedule_delivery(pk)
     return found

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
+from trustcentre.jobs.queueing import enqueue_after_commit
 from trustcentre.notifications.models import (
     WebhookAttempt,
     WebhookEndpoint,
@@ -306,17 +307,14 @@ def webhook_publish(
         except IntegrityError:
             continue
         created.append(message)
-        transaction.on_commit(lambda pk=message.pk: _schedule(pk))
+        _schedule(message.pk)
     return created
 
 
 def _schedule(message_id: int) -> None:
     from trustcentre.notifications.tasks import deliver_webhook
 
-    try:
-        deliver_webhook.delay(message_id)
-    except Exception:
-        logger.warning("broker unavailable; webhook %s waits for the sweep", message_id)
+    enqueue_after_commit(deliver_webhook, message_id, description=f"webhook message {message_id}")
 
 
 def webhook_retry_delay(*, attempt: int) -> timedelta:

@@ -29,6 +29,7 @@ from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.permissions import has_staff_role
 from trustcentre.audit.services import audit_record
 from trustcentre.jobs.models import JobStatus
+from trustcentre.jobs.queueing import enqueue_after_commit
 from trustcentre.jobs.services import (
     JobAttemptsExhausted,
     job_claim,
@@ -56,7 +57,7 @@ class _ClaimLost(Exception):
 def _enqueue(job: DeletionJob) -> None:
     from exports.end_of_contract.tasks import run_deletion
 
-    transaction.on_commit(lambda: run_deletion.delay(job.pk))
+    enqueue_after_commit(run_deletion, job.pk, description=f"deletion {job.public_id}")
 
 
 def deletion_start(
