@@ -6,6 +6,12 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from trustcentre.audit.append_only import (
+    SQLITE_DELETE_TRIGGER,
+    SQLITE_UPDATE_TRIGGER,
+    sqlite_delete_trigger_sql,
+    sqlite_update_trigger_sql,
+)
 from trustcentre.audit.models import GENESIS_HASH, AuditEvent
 from trustcentre.audit.services import audit_record
 
@@ -53,10 +59,16 @@ def tamper(sql, params=()):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             disable_append_only_trigger(cursor)
+        else:
+            cursor.execute(f"DROP TRIGGER {SQLITE_UPDATE_TRIGGER}")
+            cursor.execute(f"DROP TRIGGER {SQLITE_DELETE_TRIGGER}")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            cursor.execute(sqlite_update_trigger_sql())
+            cursor.execute(sqlite_delete_trigger_sql())
 
 
 def disable_append_only_trigger(cursor, which="USER"):
