@@ -245,3 +245,88 @@ def test_signed_in_forms_answer_an_empty_or_unreadable_body_with_the_form(
     ):
         response = hostile_client.generic("POST", path, body, content_type=content_type)
         assert response.status_code < 500, (path, content_type, response.status_code)
+
+
+HOSTILE_PATH_SEGMENTS = [
+    "x",
+    "A" * 3000,
+    "%00",
+    "%ED%A0%80",
+    "%FF%FE",
+    "..%2F..%2Fetc%2Fpasswd",
+    "a:b:c",
+    "eyJhIjoxfQ:1abcde:" + "x" * 43,
+]
+TOKEN_AND_REFERENCE_URLS = [
+    "/subprocessors/subscribe/confirm/{}/",
+    "/subprocessors/unsubscribe/{}/",
+    "/privacy/requests/confirm/{}/",
+    "/privacy/requests/open/{}/",
+    "/privacy/requests/{}/",
+    "/privacy/requests/{}/reply/",
+    "/privacy/requests/{}/letter.pdf",
+    "/privacy/requests/RR-AAAA-BBBB-CCCC-DDDD/download/{}/",
+    "/documents/download/{}/",
+]
+
+
+@pytest.mark.parametrize("pattern", TOKEN_AND_REFERENCE_URLS)
+def test_links_with_hostile_tokens_or_references_never_answer_5xx(hostile_client, pattern):
+    before = created_rows()
+    for segment in HOSTILE_PATH_SEGMENTS:
+        path = pattern.format(segment)
+        for method in ("GET", "POST"):
+            response = hostile_client.generic(
+                method, path, "List-Unsubscribe=One-Click", content_type="text/plain"
+            )
+            assert response.status_code < 500, (method, path[:80], response.status_code)
+    assert created_rows() == before
+
+
+# Public pages whose POST forms the fuzz above must cover; a new form on one of them, or a new
+# anonymous API operation, fails these until it is added to the fuzz.
+PUBLIC_PAGES = [
+    "/",
+    "/documents/",
+    "/subprocessors/",
+    "/subprocessors/subscribe/",
+    "/subprocessors/changes/",
+    "/subprocessors/versions/",
+    "/privacy/requests/new/",
+    "/privacy/requests/RR-AAAA-BBBB-CCCC-DDDD/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/data-act/",
+]
+
+
+def test_every_post_form_on_the_public_pages_is_fuzzed(client):
+    import re
+
+    for page in PUBLIC_PAGES:
+        html = client.get(page).content.decode()
+        for attributes, body in re.findall(r"<form\b([^>]*)>(.*?)</form>", html, re.S):
+            if 'method="post"' not in attributes.lower():
+                continue
+            action = re.search(r'action="([^"]*)"', attributes)
+            target = (action.group(1) if action and action.group(1) else page).split("?")[0]
+            assert target in PUBLIC_FORMS, f"the form on {page} posting to {target} is not fuzzed"
+            fields = set(re.findall(r'name="([^"]+)"', body)) - {"csrfmiddlewaretoken", "next"}
+            assert fields <= set(PUBLIC_FORMS[target]), (target, fields)
+
+
+def test_every_anonymous_api_operation_is_fuzzed(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    anonymous_writes = set()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            security = operation.get("security")
+            if security is not None and {} not in security:
+                continue
+            if method == "get":
+                assert "{" in path or path in ANONYMOUS_READS, f"GET {path} is not fuzzed"
+            else:
+                assert path in ANONYMOUS_WRITES, f"{method.upper()} {path} is not fuzzed"
+                anonymous_writes.add(path)
+    assert anonymous_writes == set(ANONYMOUS_WRITES)
