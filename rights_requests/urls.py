@@ -1,6 +1,9 @@
 from django.urls import path
 
-from rights_requests import views
+from rights_requests import (
+    converters,  # noqa: F401 (registers <reference:...>)
+    views,
+)
 
 app_name = "rights_requests"
 
@@ -9,8 +12,8 @@ urlpatterns = [
     path("new/sent/", views.request_filed, name="filed"),
     path("confirm/<str:token>/", views.request_verify, name="verify"),
     path("open/<str:token>/", views.status_link, name="status_link"),
-    path("<str:reference>/", views.request_status, name="status"),
-    path("<str:reference>/reply/", views.request_reply, name="reply"),
-    path("<str:reference>/letter.pdf", views.request_letter, name="letter"),
-    path("<str:reference>/download/<str:token>/", views.request_download, name="download"),
+    path("<reference:reference>/", views.request_status, name="status"),
+    path("<reference:reference>/reply/", views.request_reply, name="reply"),
+    path("<reference:reference>/letter.pdf", views.request_letter, name="letter"),
+    path("<reference:reference>/download/<str:token>/", views.request_download, name="download"),
 ]
