@@ -267,6 +267,9 @@ TOKEN_AND_REFERENCE_URLS = [
     "/privacy/requests/{}/letter.pdf",
     "/privacy/requests/RR-AAAA-BBBB-CCCC-DDDD/download/{}/",
     "/documents/download/{}/",
+    "/portal/invitations/{}/",
+    "/accounts/sso/{}/callback/",
+    "/accounts/oidc/{}/login/",
 ]
 
 

@@ -7,5 +7,5 @@ from trustcentre.sso import views
 app_name = "sso"
 
 urlpatterns = [
-    path("<str:provider_id>/callback/", views.callback, name="callback"),
+    path("<slug:provider_id>/callback/", views.callback, name="callback"),
 ]
