@@ -76,6 +76,7 @@ ANONYMOUS_WRITES = {
     },
 }
 ANONYMOUS_READS = [
+    "/",
     "/api/v1/subprocessors/",
     "/api/v1/subprocessors/changes/",
     "/api/v1/documents/",
@@ -333,3 +334,35 @@ def test_every_anonymous_api_operation_is_fuzzed(client):
                 assert path in ANONYMOUS_WRITES, f"{method.upper()} {path} is not fuzzed"
                 anonymous_writes.add(path)
     assert anonymous_writes == set(ANONYMOUS_WRITES)
+
+
+STAFF_LISTS = [
+    "/staff/rights-requests/",
+    "/staff/audit/",
+    "/staff/access-requests/",
+    "/staff/organisations/",
+    "/staff/incidents/",
+    "/staff/dpa/",
+    "/staff/sso/",
+    "/staff/end-of-contract/",
+    "/staff/subprocessors/",
+    "/staff/subprocessors/register/",
+    "/portal/messages/",
+]
+HOSTILE_QUERY_VALUES = ["%00", "%ED%A0%80", "A" * 3000, "99999999999999999999999", "-1", "%FF"]
+
+
+@pytest.mark.parametrize("path", STAFF_LISTS)
+def test_staff_lists_survive_hostile_filters(hostile_client, path):
+    """A NUL in a filter reaches no query (PostgreSQL refuses NUL in text: that would be 500)."""
+    from tests.conftest import login_with_second_factor, make_user
+
+    staff = make_user("all.roles@provider.test", roles=["legal", "dpo", "trust_admin"])
+    login_with_second_factor(hostile_client, staff)
+    first = hostile_client.get(path)
+    assert first.status_code == 200, (path, first.status_code)
+    names = {"q", "page", "status", "action", "actor", "organisation", "type", "date_from"}
+    for value in HOSTILE_QUERY_VALUES:
+        query = "&".join(f"{name}={value}" for name in sorted(names))
+        response = hostile_client.get(f"{path}?{query}")
+        assert response.status_code < 500, (path, value[:20], response.status_code)

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from kombu import Connection
 
 from trustcentre.accounts.permissions import staff_required
+from trustcentre.lib.search import search_query
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ def home(request):
     from trustcentre.content.models import FaqCategory
     from trustcentre.content.selectors import public_page
 
-    q = request.GET.get("q", "").strip()[:100]
+    q = search_query(request)
     category = None
     if request.GET.get("faq"):
         category = FaqCategory.objects.filter(slug=request.GET["faq"]).first()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from trustcentre.accounts.permissions import organisation_staff_required
 from trustcentre.accounts.selectors import staff_organisation_list, staff_organisation_or_404
+from trustcentre.lib.search import search_query
 from trustcentre.sso import services
 from trustcentre.sso.forms import IdentityProviderForm
 from trustcentre.sso.models import IdentityProvider
@@ -53,7 +54,7 @@ def _identity_provider_of(organisation) -> IdentityProvider | None:
 @never_cache
 @organisation_staff_required
 def home(request):
-    q = request.GET.get("q", "").strip()[:100]
+    q = search_query(request)
     organisations = staff_organisation_list(user=request.user, search=q)
     page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
     providers = {
