@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from subprocessors import selectors, services, terms
+from subprocessors.changes import change_lines
 from subprocessors.forms import ObjectionForm, PortalSubscriptionForm, WebhookEndpointForm
 from subprocessors.models import NoticeOrganisation, Subscription
 from trustcentre.notifications.models import WebhookEndpoint, WebhookMessage
@@ -120,10 +121,10 @@ def notice_page(request, slug, public_id):
             "organisation": organisation,
             "row": row,
             "notice": row.notice,
+            "change_lines": change_lines(row.notice),
             "objection": objection,
             "is_admin": is_admin,
             "form": form,
-            "deadline_zone": terms.deadline_zone_name(),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from subprocessors import selectors, services, terms
+from subprocessors.changes import change_lines
 from subprocessors.forms import (
     AnnounceForm,
     NoticeFilterForm,
@@ -152,6 +153,7 @@ def _notice_context(notice, **extra) -> dict:
     )
     context = {
         "notice": notice,
+        "change_lines": change_lines(notice),
         "recipients": notice.recipients.select_related("organisation", "acknowledged_by"),
         "objections": notice.objections.select_related(
             "organisation", "raised_by", "resolved_by"
