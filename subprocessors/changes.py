@@ -28,6 +28,8 @@ class ChangeLine:
     label: str
     before: str
     after: str
+    # False when there was nothing before ("none"): shown plainly, not struck through.
+    had_before: bool = True
 
     def __str__(self) -> str:
         return f"{self.label}: {self.before} → {self.after}"
@@ -77,7 +79,9 @@ def _before_the_change(notice: ChangeNotice) -> dict:
 
 def _line(field: str, before: str, after: str) -> ChangeLine:
     none = _("none")
-    return ChangeLine(field, str(FIELD_LABELS[field]), before or none, after or none)
+    return ChangeLine(
+        field, str(FIELD_LABELS[field]), before or none, after or none, had_before=bool(before)
+    )
 
 
 def change_lines(notice: ChangeNotice) -> list[ChangeLine]:
