@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from subprocessors import selectors, services, terms
+from subprocessors import selectors, services
 from subprocessors.changes import change_lines
 from subprocessors.forms import ObjectionForm, PortalSubscriptionForm, WebhookEndpointForm
 from subprocessors.models import NoticeOrganisation, Subscription
@@ -74,7 +74,6 @@ def organisation_page(request, slug):
             "subprocessors": selectors.applicable_subprocessors(organisation),
             "version": selectors.current_version(),
             "is_admin": is_admin,
-            "deadline_zone": terms.deadline_zone_name(),
             "endpoints": list(WebhookEndpoint.objects.filter(organisation=organisation))
             if is_admin
             else [],

@@ -40,7 +40,6 @@ def subprocessor_list(request):
             "entries": entries,
             "upcoming": list(selectors.upcoming_notices()[:20]),
             "recent": list(selectors.public_notices()[:5]),
-            "deadline_zone": settings.SUBPROCESSOR_DEADLINE_TIME_ZONE,
         },
     )
 
@@ -59,7 +58,6 @@ def notice_list(request):
             "page_obj": page,
             "status": status,
             "statuses": ChangeNotice.Status.choices[1:],
-            "deadline_zone": settings.SUBPROCESSOR_DEADLINE_TIME_ZONE,
         },
     )
 

@@ -51,7 +51,6 @@ def home(request):
             "held": list(selectors.held_notices()),
             "version": selectors.current_version(),
             "filtered": bool(status or search),
-            "deadline_zone": terms.deadline_zone_name(),
         },
     )
 
@@ -167,7 +166,6 @@ def _notice_context(notice, **extra) -> dict:
         "held_by": selectors.held_by(notice),
         "dispatch": notice.dispatch,
         "dispatch_statuses": NoticeDispatch.Status,
-        "time_zone": terms.deadline_zone_name(),
     }
     context.update(extra)
     return context
