@@ -1,9 +1,16 @@
-"""ISO 3166-1 alpha-2 country codes, for validating where a sub-processor processes data.
+"""ISO 3166-1 alpha-2 country codes, for validating where a sub-processor processes data, and
+their names, for saying it in words.
 
-Written out here because no installed package provides the list (pycountry and
-django-countries are not dependencies); the officially assigned codes as of 2024."""
+The codes are written out here because no installed package provides the list (pycountry and
+django-countries are not dependencies); the officially assigned codes as of 2024. The names
+come from the IANA time zone database's `iso3166.tab`, which the `tzdata` package ships and
+keeps up to date, passed through gettext so a catalogue can translate them."""
+
+import functools
+from importlib import resources
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 ISO_3166_ALPHA_2 = frozenset(
@@ -41,3 +48,35 @@ def normalise_countries(values) -> list[str]:
     if not codes:
         raise ValidationError(_("Name at least one processing country."), code="required")
     return codes
+
+
+# Where the tz database's short names read oddly in a sentence about processing locations.
+_PREFERRED_NAMES = {"GB": "United Kingdom"}
+
+
+@functools.cache
+def _names() -> dict[str, str]:
+    try:
+        text = resources.files("tzdata").joinpath("zoneinfo/iso3166.tab").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return dict(_PREFERRED_NAMES)
+    names = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#") and "\t" in line:
+            code, name = line.split("\t", 1)
+            names[code.strip()] = name.strip()
+    names.update(_PREFERRED_NAMES)
+    return names
+
+
+def country_name(code: str) -> str:
+    """The country's name in the active language ("DE" → "Germany"); the code itself when
+    the list does not know it."""
+    code = str(code).strip().upper()
+    name = _names().get(code)
+    return gettext(name) if name else code
+
+
+def country_names(codes) -> str:
+    """Codes as names in their order, joined: "Germany, Netherlands"."""
+    return ", ".join(country_name(code) for code in codes or [])

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trustcentre.lib.moments import format_moment
+
 LINE_LIMIT = 75  # octets, RFC 5545 section 3.1
 
 
@@ -59,9 +61,13 @@ def deadline_ics(*, notice, deadlines, url: str) -> str:
         if organisation is not None:
             summary += f" ({organisation.name})"
         description = _(
-            "Last moment to object to this sub-processor change on data-protection grounds. "
-            "It takes effect on %(effective)s. %(url)s"
-        ) % {"effective": notice.effective_day.isoformat(), "url": url}
+            "Last moment to object to this sub-processor change on data-protection grounds: "
+            "%(deadline)s. It takes effect on %(effective)s. %(url)s"
+        ) % {
+            "deadline": format_moment(deadline),
+            "effective": format_moment(notice.effective_day),
+            "url": url,
+        }
         lines += [
             "BEGIN:VEVENT",
             f"UID:subprocessor-notice-{notice.public_id}{uid_suffix}@{domain}",

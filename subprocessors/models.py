@@ -214,6 +214,12 @@ class ChangeNotice(models.Model):
         blank=True,
         help_text=_("For a change: the fields and their new values."),
     )
+    previous_values = models.JSONField(
+        _("values before the change"),
+        default=dict,
+        blank=True,
+        help_text=_("For a change that took effect: the changed fields' values before it."),
+    )
     summary = models.CharField(_("summary"), max_length=300)
     reason = models.TextField(_("reason"))
     status = models.CharField(

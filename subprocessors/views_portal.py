@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from subprocessors import selectors, services, terms
+from subprocessors import selectors, services
+from subprocessors.changes import change_lines
 from subprocessors.forms import ObjectionForm, PortalSubscriptionForm, WebhookEndpointForm
 from subprocessors.models import NoticeOrganisation, Subscription
 from trustcentre.notifications.models import WebhookEndpoint, WebhookMessage
@@ -73,7 +74,6 @@ def organisation_page(request, slug):
             "subprocessors": selectors.applicable_subprocessors(organisation),
             "version": selectors.current_version(),
             "is_admin": is_admin,
-            "deadline_zone": terms.deadline_zone_name(),
             "endpoints": list(WebhookEndpoint.objects.filter(organisation=organisation))
             if is_admin
             else [],
@@ -120,10 +120,10 @@ def notice_page(request, slug, public_id):
             "organisation": organisation,
             "row": row,
             "notice": row.notice,
+            "change_lines": change_lines(row.notice),
             "objection": objection,
             "is_admin": is_admin,
             "form": form,
-            "deadline_zone": terms.deadline_zone_name(),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -1,8 +1,6 @@
 """Public pages: the current list, notices with their deadline as iCalendar, versions and their
 comparison, the Atom feed, and the subscription flow (double opt-in, one-click unsubscribe)."""
 
-import zoneinfo
-
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
@@ -10,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,19 +15,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from subprocessors import selectors, services
+from subprocessors.changes import change_lines
 from subprocessors.forms import SubscribeForm
 from subprocessors.ics import deadline_ics
 from subprocessors.models import ChangeNotice, ListVersion
 from subprocessors.services.subscriptions import subscription_check_confirm_token
 from trustcentre.accounts.throttling import cache_key_digest, count_in_window
 from trustcentre.audit.services import client_ip
+from trustcentre.lib.moments import format_moment
 from trustcentre.lib.signed_links import SignatureExpired
 
 NOTICES_PER_PAGE = 20
-
-
-def _seat():
-    return zoneinfo.ZoneInfo(settings.SUBPROCESSOR_DEADLINE_TIME_ZONE)
 
 
 @require_GET
@@ -45,7 +40,6 @@ def subprocessor_list(request):
             "entries": entries,
             "upcoming": list(selectors.upcoming_notices()[:20]),
             "recent": list(selectors.public_notices()[:5]),
-            "deadline_zone": settings.SUBPROCESSOR_DEADLINE_TIME_ZONE,
         },
     )
 
@@ -64,7 +58,6 @@ def notice_list(request):
             "page_obj": page,
             "status": status,
             "statuses": ChangeNotice.Status.choices[1:],
-            "deadline_zone": settings.SUBPROCESSOR_DEADLINE_TIME_ZONE,
         },
     )
 
@@ -81,8 +74,8 @@ def notice_detail(request, public_id):
         "subprocessors/notice_detail.html",
         {
             "notice": notice,
+            "change_lines": change_lines(notice),
             "own_deadlines": selectors.viewer_deadlines(notice, request.user),
-            "time_zone": settings.SUBPROCESSOR_DEADLINE_TIME_ZONE,
         },
     )
 
@@ -178,15 +171,18 @@ class NoticeFeed(Feed):
         parts = [
             _("Sub-processor: %(name)s (%(entity)s)")
             % {"name": notice.subprocessor.name, "entity": notice.subprocessor.legal_entity},
+            *[str(line) for line in change_lines(notice)],
             _("Reason: %(reason)s") % {"reason": notice.reason},
         ]
         if notice.objection_deadline:
             parts.append(
                 _("Objection deadline (default window): %(deadline)s")
-                % {"deadline": timezone.localtime(notice.objection_deadline, _seat()).isoformat()}
+                % {"deadline": format_moment(notice.objection_deadline)}
             )
         if notice.effective_at:
-            parts.append(_("Takes effect: %(date)s") % {"date": notice.effective_day.isoformat()})
+            parts.append(
+                _("Takes effect: %(date)s") % {"date": format_moment(notice.effective_day)}
+            )
         return "\n".join(parts)
 
     def item_link(self, notice):

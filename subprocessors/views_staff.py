@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from subprocessors import selectors, services, terms
+from subprocessors.changes import change_lines
 from subprocessors.forms import (
     AnnounceForm,
     NoticeFilterForm,
@@ -50,7 +51,6 @@ def home(request):
             "held": list(selectors.held_notices()),
             "version": selectors.current_version(),
             "filtered": bool(status or search),
-            "deadline_zone": terms.deadline_zone_name(),
         },
     )
 
@@ -152,6 +152,7 @@ def _notice_context(notice, **extra) -> dict:
     )
     context = {
         "notice": notice,
+        "change_lines": change_lines(notice),
         "recipients": notice.recipients.select_related("organisation", "acknowledged_by"),
         "objections": notice.objections.select_related(
             "organisation", "raised_by", "resolved_by"
@@ -165,7 +166,6 @@ def _notice_context(notice, **extra) -> dict:
         "held_by": selectors.held_by(notice),
         "dispatch": notice.dispatch,
         "dispatch_statuses": NoticeDispatch.Status,
-        "time_zone": terms.deadline_zone_name(),
     }
     context.update(extra)
     return context

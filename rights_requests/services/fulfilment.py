@@ -16,7 +16,6 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from exports import archive
@@ -48,6 +47,7 @@ from trustcentre.jobs.services import (
     job_fail,
     job_heartbeat,
 )
+from trustcentre.lib.moments import format_moment
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def fulfilment_refusal(rr: RightsRequest) -> str | None:
         waiting = " ".join(
             _("Waiting since %(date)s for %(organisation)s's instruction.")
             % {
-                "date": date_format(local_date(referral.created_at), "j F Y"),
+                "date": format_moment(local_date(referral.created_at)),
                 "organisation": referral.organisation.name,
             }
             for referral in pending

@@ -14,6 +14,7 @@ from rights_requests.models import Referral, RequestStatus, RightsRequest, local
 from rights_requests.services.intake import site_url
 from trustcentre.accounts.models import Membership, User
 from trustcentre.audit.services import audit_record
+from trustcentre.lib.moments import format_moment
 
 
 def _dpos():
@@ -46,7 +47,7 @@ def rights_request_send_reminders(*, today: datetime.date | None = None) -> int:
                     % {
                         "type": rr.get_type_display().lower(),
                         "reference": rr.reference,
-                        "due": rr.due_date.isoformat(),
+                        "due": format_moment(rr.due_date),
                     }
                 ],
                 link_url=site_url(
@@ -66,14 +67,14 @@ def rights_request_send_reminders(*, today: datetime.date | None = None) -> int:
                 send_email(
                     to=dpo.email,
                     subject=_("Overdue: %(reference)s was due on %(due)s")
-                    % {"reference": rr.reference, "due": rr.due_date.isoformat()},
+                    % {"reference": rr.reference, "due": format_moment(rr.due_date)},
                     greeting_name=dpo.full_name,
                     paragraphs=[
                         _("The %(type)s request %(reference)s is overdue (due %(due)s).")
                         % {
                             "type": rr.get_type_display().lower(),
                             "reference": rr.reference,
-                            "due": rr.due_date.isoformat(),
+                            "due": format_moment(rr.due_date),
                         }
                     ],
                     link_url=site_url(
@@ -146,9 +147,9 @@ def referral_send_reminders(*, today: datetime.date | None = None) -> int:
                         % {
                             "type": rr.get_type_display().lower(),
                             "organisation": referral.organisation.name,
-                            "since": local_date(referral.created_at).isoformat(),
+                            "since": format_moment(local_date(referral.created_at)),
                         },
-                        _("The legal deadline is %(due)s.") % {"due": rr.due_date.isoformat()},
+                        _("The legal deadline is %(due)s.") % {"due": format_moment(rr.due_date)},
                     ],
                     link_url=url,
                     link_label=_("See the request and instruct us"),

@@ -25,6 +25,7 @@ from rights_requests.models import (
 )
 from rights_requests.services.common import add_event, recompute_due
 from trustcentre.audit.services import audit_record
+from trustcentre.lib.moments import format_moment
 from trustcentre.lib.signed_links import (
     BadSignature,
     SignatureExpired,
@@ -131,7 +132,7 @@ def rights_request_file(
     hours = settings.RIGHTS_REQUEST_VERIFY_LINK_MAX_AGE // 3600
     paragraphs = [
         _("We received your %(type)s request on %(received)s.")
-        % {"type": rr.get_type_display().lower(), "received": received.isoformat()},
+        % {"type": rr.get_type_display().lower(), "received": format_moment(received)},
     ]
     if rr.type == RequestType.OPT_OUT:
         paragraphs.append(
@@ -139,7 +140,7 @@ def rights_request_file(
                 "We act on an opt-out without asking you to prove your identity; it will be "
                 "done by %(due)s. Confirming your email below lets us write to you about it."
             )
-            % {"due": rr.due_date.isoformat()}
+            % {"due": format_moment(rr.due_date)}
         )
     else:
         paragraphs.append(
@@ -264,7 +265,7 @@ def _acknowledge(rr: RightsRequest) -> None:
                 "We will answer by %(due)s (45 days from receipt). If we need more time, we will "
                 "tell you why before then; the law allows one extension of 45 days."
             )
-            % {"due": rr.due_date.isoformat()},
+            % {"due": format_moment(rr.due_date)},
         ],
         link_url=status_link(rr),
         link_label=_("Follow your request"),

@@ -15,6 +15,7 @@ from rights_requests.services.common import add_event
 from rights_requests.services.intake import site_url, status_link
 from trustcentre.accounts.models import Membership, Organisation
 from trustcentre.audit.services import audit_record
+from trustcentre.lib.moments import format_moment
 
 CONTROLLER_KINDS = (Organisation.Kind.CUSTOMER, Organisation.Kind.FORMER_CUSTOMER)
 
@@ -91,7 +92,7 @@ def rights_request_route(*, rr: RightsRequest) -> list[Referral]:
                 "their instructions; they may also answer you directly."
             )
             % {"names": names},
-            _("The deadline for an answer stays %(due)s.") % {"due": rr.due_date.isoformat()},
+            _("The deadline for an answer stays %(due)s.") % {"due": format_moment(rr.due_date)},
             rr.requester_status_text,
         ],
         link_url=status_link(rr),
@@ -131,7 +132,7 @@ def _notify_controller(referral: Referral) -> None:
                     "jurisdiction": rr.get_jurisdiction_display(),
                     "organisation": referral.organisation.name,
                 },
-                _("The legal deadline is %(due)s.") % {"due": rr.due_date.isoformat()},
+                _("The legal deadline is %(due)s.") % {"due": format_moment(rr.due_date)},
             ],
             link_url=url,
             link_label=_("See the request and instruct us"),

@@ -21,6 +21,7 @@ from rights_requests.models import (
 from rights_requests.services.common import add_event, recompute_due
 from rights_requests.services.intake import status_link
 from trustcentre.audit.services import audit_record
+from trustcentre.lib.moments import format_moment
 
 TEXT_MAX = 10_000
 
@@ -93,7 +94,7 @@ def extension_refusal(rr: RightsRequest, today: datetime.date | None = None) -> 
     )
     if today > notice_by:
         return _("An extension must be announced by %(date)s; that day has passed.") % {
-            "date": notice_by.isoformat()
+            "date": format_moment(notice_by)
         }
     return None
 
@@ -200,7 +201,7 @@ def rights_request_resume(*, rr: RightsRequest, actor, note: str = "", request=N
         RequestEvent.Kind.RESUMED,
         actor=actor,
         actor_label="" if actor else "requester",
-        text=note or _("New deadline: %(due)s") % {"due": rr.due_date.isoformat()},
+        text=note or _("New deadline: %(due)s") % {"due": format_moment(rr.due_date)},
     )
     _audit("resumed", rr, actor, request, due_date=str(rr.due_date))
     return rr
@@ -223,14 +224,14 @@ def rights_request_extend(*, rr: RightsRequest, reason: str, actor, request=None
         RequestEvent.Kind.EXTENDED,
         actor=actor,
         text=_("New deadline %(due)s. Reason: %(reason)s")
-        % {"due": rr.due_date.isoformat(), "reason": reason},
+        % {"due": format_moment(rr.due_date), "reason": reason},
     )
     _tell_requester(
         rr,
         subject=_("We need more time for your request %(reference)s") % {"reference": rr.reference},
         paragraphs=[
             _("We are extending the time for our answer, as the law allows once, to %(due)s.")
-            % {"due": rr.due_date.isoformat()},
+            % {"due": format_moment(rr.due_date)},
             _("The reason:"),
         ],
         quote=reason,

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from subprocessors.changes import change_lines
 from subprocessors.models import (
     ChangeNotice,
     NoticeDelivery,
@@ -146,6 +147,8 @@ def dispatch_run(*, dispatch_id: int, now=None) -> NoticeDispatch | None:
         (row.notice_id, row.organisation_id): row.objection_deadline
         for row in NoticeOrganisation.objects.filter(notice__in=notices)
     }
+    # Worked out once per notice, not once per address.
+    changes = {notice.pk: change_lines(notice) for notice in notices}
     NoticeDispatch.objects.filter(pk=dispatch.pk).update(recipients_total=len(recipients))
     cause = f"subprocessor-dispatch:{dispatch.public_id}"
     chunk_size = max(settings.SUBPROCESSOR_FANOUT_CHUNK, 1)
@@ -160,7 +163,13 @@ def dispatch_run(*, dispatch_id: int, now=None) -> NoticeDispatch | None:
         todo = [r for r in chunk if r.email not in already]
         try:
             with transaction.atomic():
-                _write_chunk(recipients=todo, notices=notices, deadlines=deadlines, cause=cause)
+                _write_chunk(
+                    recipients=todo,
+                    notices=notices,
+                    deadlines=deadlines,
+                    changes=changes,
+                    cause=cause,
+                )
                 done = start + len(chunk)
                 NoticeDispatch.objects.filter(pk=dispatch.pk).update(
                     recipients_done=done, heartbeat_at=timezone.now()
@@ -171,7 +180,11 @@ def dispatch_run(*, dispatch_id: int, now=None) -> NoticeDispatch | None:
             with transaction.atomic():
                 for recipient in todo:
                     _write_email(
-                        recipient=recipient, notices=notices, deadlines=deadlines, cause=cause
+                        recipient=recipient,
+                        notices=notices,
+                        deadlines=deadlines,
+                        changes=changes,
+                        cause=cause,
                     )
     with transaction.atomic():
         organisation_ids = {r.organisation.pk for r in recipients if r.organisation is not None}
@@ -185,7 +198,7 @@ def dispatch_run(*, dispatch_id: int, now=None) -> NoticeDispatch | None:
     return dispatch
 
 
-def _write_chunk(*, recipients: list[Recipient], notices, deadlines, cause) -> None:
+def _write_chunk(*, recipients: list[Recipient], notices, deadlines, changes, cause) -> None:
     """The fast path: the chunk's delivery rows in one INSERT (it fails as a whole if any of
     them exists, and the caller falls back to one by one), the emails in another."""
     from trustcentre.notifications.services import email_enqueue_many
@@ -201,7 +214,9 @@ def _write_chunk(*, recipients: list[Recipient], notices, deadlines, cause) -> N
     )
     ids = email_enqueue_many(
         [
-            _email_item(recipient=r, fresh=notices, deadlines=deadlines, cause=cause)
+            _email_item(
+                recipient=r, fresh=notices, deadlines=deadlines, changes=changes, cause=cause
+            )
             for r in recipients
         ]
     )
@@ -229,7 +244,7 @@ def _new_notices_for(recipient: Recipient, notices: list[ChangeNotice]) -> list[
     return fresh
 
 
-def _email_item(*, recipient: Recipient, fresh, deadlines, cause) -> dict:
+def _email_item(*, recipient: Recipient, fresh, deadlines, changes, cause) -> dict:
     """The outbox item for one address: its notices, each with its organisation's deadline."""
     from subprocessors.services.subscriptions import subscription_email_headers, unsubscribe_url
 
@@ -243,6 +258,7 @@ def _email_item(*, recipient: Recipient, fresh, deadlines, cause) -> dict:
             {
                 "notice": notice,
                 "deadline": deadline or notice.objection_deadline,
+                "changes": changes[notice.pk],
                 "url": settings.SITE_URL
                 + reverse("subprocessors:notice", kwargs={"public_id": notice.public_id}),
                 "ics_url": settings.SITE_URL
@@ -255,7 +271,8 @@ def _email_item(*, recipient: Recipient, fresh, deadlines, cause) -> dict:
         "organisation_name": organisation.name if organisation is not None else "",
         "items": items,
         "portal_url": settings.SITE_URL + reverse("subprocessors_portal:home"),
-        "time_zone": settings.SUBPROCESSOR_DEADLINE_TIME_ZONE,
+        # The reader's own clock when they chose one, else the portal's (labelled either way).
+        "time_zone": (recipient.user.time_zone if recipient.user else "") or settings.TIME_ZONE,
     }
     if recipient.subscription is not None:
         headers = subscription_email_headers(recipient.subscription)
@@ -271,12 +288,14 @@ def _email_item(*, recipient: Recipient, fresh, deadlines, cause) -> dict:
     }
 
 
-def _write_email(*, recipient: Recipient, notices, deadlines, cause) -> None:
+def _write_email(*, recipient: Recipient, notices, deadlines, changes, cause) -> None:
     fresh = _new_notices_for(recipient, notices)
     if not fresh:
         return
     message = email_enqueue(
-        **_email_item(recipient=recipient, fresh=fresh, deadlines=deadlines, cause=cause)
+        **_email_item(
+            recipient=recipient, fresh=fresh, deadlines=deadlines, changes=changes, cause=cause
+        )
     )
     NoticeDelivery.objects.filter(notice__in=fresh, email=recipient.email).update(
         outbox_message=message

@@ -1,15 +1,11 @@
 """The email telling an objecting customer that a change proceeds despite its objection."""
 
-import zoneinfo
-
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from subprocessors.models import ChangeNotice, ListVersion, Objection
-from subprocessors.terms import deadline_zone_name
 from trustcentre.accounts.models import Membership
+from trustcentre.lib.moments import format_moment
 from trustcentre.notifications.services import email_enqueue
 
 
@@ -48,7 +44,7 @@ def dpa_remedy(notice: ChangeNotice, organisation) -> dict:
         dpa = agreement.get_kind_display()
     return {
         "dpa": dpa,
-        "dpa_date": date_format(agreement.effective_date, "j F Y") if agreement else "",
+        "dpa_date": format_moment(agreement.effective_date) if agreement else "",
         "services": ", ".join(notice.subprocessor.services),
     }
 
@@ -58,7 +54,6 @@ def proceed_emails_enqueue(
 ) -> None:
     """One email per person and customer (the cause names both notice and customer), so a
     service that runs again never writes a second one."""
-    zone = zoneinfo.ZoneInfo(deadline_zone_name())
     url = objection_page_url(objection)
     remedy = dpa_remedy(notice, objection.organisation)
     for email, person in sorted(objection_people(objection).items()):
@@ -71,8 +66,8 @@ def proceed_emails_enqueue(
                 "name": person.full_name or email,
                 "organisation_name": objection.organisation.name,
                 "notice": notice,
-                "effective_day": date_format(notice.effective_day, "j F Y"),
-                "objected_on": date_format(timezone.localtime(objection.created_at, zone), "j F Y"),
+                "effective_day": format_moment(notice.effective_day),
+                "objected_on": format_moment(objection.created_at, day_only=True),
                 "reason": notice.proceed_reason,
                 "list_version": version.number,
                 "url": url,

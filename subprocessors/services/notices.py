@@ -7,7 +7,6 @@ import zoneinfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from subprocessors import terms
@@ -26,6 +25,7 @@ from subprocessors.services.emails import proceed_emails_enqueue
 from subprocessors.services.register import list_version_publish
 from trustcentre.accounts.models import Organisation
 from trustcentre.audit.services import audit_record
+from trustcentre.lib.moments import format_moment
 from trustcentre.notifications.models import WebhookEvent
 from trustcentre.notifications.webhooks import webhook_publish
 
@@ -140,7 +140,7 @@ def _concerned_organisations(notice: ChangeNotice) -> list[Organisation]:
 
 
 def _date(value: datetime.date) -> str:
-    return date_format(value, "j F Y")
+    return format_moment(value)
 
 
 def notice_announce(
@@ -279,6 +279,11 @@ def _apply(notice: ChangeNotice, now) -> None:
     elif notice.kind == Kind.REMOVE:
         subject.status = SPStatus.RETIRED
     elif notice.kind == Kind.CHANGE:
+        # Kept so the notice can still say "before → after" once the register has moved on.
+        notice.previous_values = {
+            name: getattr(subject, name)
+            for name in [*notice.proposed_changes, "transfer_mechanism_other"]
+        }
         for name, value in notice.proposed_changes.items():
             setattr(subject, name, value)
     subject.updated_at = now
@@ -306,7 +311,7 @@ def _take_effect(notice: ChangeNotice, now) -> ListVersion:
         notice.effective_at = terms.effective_at_for(today)
     notice.status = Status.EFFECTIVE
     notice.became_effective_at = now
-    notice.save(update_fields=["status", "became_effective_at", "effective_at"])
+    notice.save(update_fields=["status", "became_effective_at", "effective_at", "previous_values"])
     version = list_version_publish(notice=notice, now=now)
     audit_record(
         action="subprocessor.notice_effective",

@@ -1,20 +1,17 @@
 """Objections: a customer admin objects within the customer's window; legal resolves each."""
 
-import zoneinfo
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from subprocessors import terms
 from subprocessors.models import ChangeNotice, NoticeOrganisation, Objection
 from subprocessors.services.emails import objection_page_url, objection_people
 from subprocessors.services.notices import notice_make_effective
-from subprocessors.terms import deadline_zone_name
 from trustcentre.accounts.permissions import is_organisation_admin
 from trustcentre.audit.services import audit_record
+from trustcentre.lib.moments import format_moment
 from trustcentre.notifications.services import email_enqueue
 
 GROUNDS_MAX_LENGTH = 5000
@@ -29,9 +26,8 @@ class ObjectionTooLate(Exception):
     def message(self) -> str:
         """The refusal in words, with the deadline as the provider's seat counts it (the page,
         the API and the emails name the same day and hour)."""
-        local = timezone.localtime(self.deadline, zoneinfo.ZoneInfo(deadline_zone_name()))
         return _("Too late: the objection window for your organisation closed on %(deadline)s.") % {
-            "deadline": date_format(local, "j F Y, H:i T")
+            "deadline": format_moment(self.deadline)
         }
 
 

@@ -116,7 +116,7 @@ def test_subscribe_announce_unsubscribe_object_resolve(page, setting_up, admin_a
     # The visitor's email: the deadline of the default window, and a one-click unsubscribe.
     email = mail_to(VISITOR, "Sub-processor change")
     deadline = notice.objection_deadline.astimezone(zoneinfo.ZoneInfo("Europe/Berlin"))
-    assert f"Objection deadline: {deadline.day} {deadline:%B %Y}, 23:59" in email.body
+    assert f"Objection deadline: {deadline.day} {deadline:%b %Y}, 23:59" in email.body
     headers = email.message()
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe_url = headers["List-Unsubscribe"].strip("<>")

@@ -101,7 +101,7 @@ def test_the_workbench_offers_no_fulfilment_while_waiting_and_says_since_when(
     client, subject_data, org_a, dpo_user, file_request
 ):
     rr = file_request(type="erasure")
-    since = timezone.localdate().strftime("%-d %B %Y")
+    since = timezone.localdate().strftime("%-d %b %Y")
 
     page = _staff_page(client, dpo_user, rr)
 

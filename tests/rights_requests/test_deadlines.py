@@ -281,8 +281,8 @@ def test_api_due_at_and_the_pages_show_the_same_day(client, dpo_user, time_machi
     page = client.get(reverse("rights_requests_staff:request_detail", args=[rr.reference]))
     text = page.content.decode()
     assert 'data-due-date="2027-01-13"' in text
-    assert "13 January 2027" in text
-    assert "30 November 2026, the day of receipt in America/Los_Angeles" in text
+    assert "13 Jan 2027" in text
+    assert "30 Nov 2026, the day of receipt in America/Los_Angeles" in text
 
 
 def test_days_left():

@@ -22,7 +22,7 @@ JSON = {"HTTP_ACCEPT": "application/vnd.oai.openapi+json"}
 
 
 def deadline_in_words(deadline):
-    return date_format(deadline.astimezone(BERLIN), "j F Y, H:i T")
+    return date_format(deadline.astimezone(BERLIN), "j M Y, H:i T")
 
 
 def test_the_api_answers_409_with_a_type_and_the_deadline(
@@ -70,7 +70,8 @@ def closed(draft, legal_user, org_a, admin_a, committed):
 
 
 def test_the_portal_form_names_the_deadline_and_saves_nothing(client, closed, org_a, admin_a):
-    # An admin abroad: the page shows deadlines in the provider's zone, and so must the refusal.
+    # An admin abroad who chose their own zone: the page shows the deadline on their clock,
+    # labelled, and so does the refusal.
     admin_a.time_zone = "America/New_York"
     admin_a.save(update_fields=["time_zone"])
     row = closed.recipients.get(organisation=org_a)
@@ -79,5 +80,10 @@ def test_the_portal_form_names_the_deadline_and_saves_nothing(client, closed, or
     response = client.post(path, {"grounds": "We object, late."})
     assert response.status_code == 400
     text = response.content.decode()
-    assert f"closed on {deadline_in_words(row.objection_deadline)}" in text
+    in_new_york = date_format(
+        row.objection_deadline.astimezone(zoneinfo.ZoneInfo("America/New_York")), "j M Y, H:i T"
+    )
+    assert in_new_york.endswith("17:59 EST")
+    assert f"closed on {in_new_york}" in text
+    assert f"<strong data-deadline>{in_new_york}</strong>" in text
     assert not Objection.objects.exists()

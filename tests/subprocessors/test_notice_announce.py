@@ -34,7 +34,7 @@ def test_announce_sets_each_customers_deadline_and_emails_admins(
     assert "Warehouse for analytics" in body
     assert "Objection deadline for" in body
     deadline = rows["acme"].objection_deadline.astimezone(zoneinfo.ZoneInfo("Europe/Berlin"))
-    assert f"{deadline.day} {deadline:%B %Y}, 23:59" in body
+    assert f"{deadline.day} {deadline:%b %Y}, 23:59" in body
     assert NoticeDelivery.objects.filter(notice=notice).count() == 2
     assert AuditEvent.objects.filter(action="subprocessor.notice_announced").count() == 1
 

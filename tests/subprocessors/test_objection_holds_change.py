@@ -131,7 +131,7 @@ def test_proceeding_with_a_reason_takes_effect_and_emails_each_objector_once(
     acme = next(m for m in mail.outbox if m.to == ["admin@acme.test"])
     assert "proceeds despite your objection" in acme.subject
     assert REASON in acme.body
-    assert f"it takes effect on {date_format(today, 'j F Y')}" in " ".join(acme.body.split())
+    assert f"it takes effect on {date_format(today, 'j M Y')}" in " ".join(acme.body.split())
     assert "terminate the services it affects (Analytics)" in acme.body
     assert f"/portal/subprocessors/acme/changes/{notice.public_id}/" in acme.body
     html = acme.alternatives[0].content
