@@ -62,7 +62,7 @@ upgrade:
 	rm -rf $(UPGRADE_VENV) $(VENV)
 	@git diff --stat -- requirements.lock 2>/dev/null || true
 	$(MAKE) --no-print-directory test
-	$(BIN)/python -m tests.security.dependency_audit
+	$(BIN)/python -m tests.security.dependency_audit --require-complete
 
 # Refresh the translation catalogue (needs gettext); add a language with LANG_CODE=de.
 messages: install
