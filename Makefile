@@ -1,5 +1,6 @@
 # make run  - install, migrate, load demo data, start web + worker + beat on http://127.0.0.1:8000
 # make test - install and run the whole test suite
+# make upgrade - move requirements.lock to the latest compatible releases, reinstall, test, audit
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps migrate seed lint messages bench clean audit
+.PHONY: run test install system-deps migrate seed lint messages bench clean audit upgrade
 
 install: $(STAMP)
 
@@ -44,6 +45,24 @@ lint: install
 # .pip-audit-ignore).
 audit: install
 	$(BIN)/python -m tests.security.dependency_audit
+
+# The latest releases pyproject.toml allows (pip skips those whose Requires-Python excludes this
+# Python), resolved in a scratch virtualenv and frozen into requirements.lock under its header;
+# then .venv is rebuilt from the new lock, the suite runs and the audit looks the lock up.
+UPGRADE_VENV := $(VENV)-upgrade
+upgrade:
+	rm -rf $(UPGRADE_VENV)
+	$(PYTHON) -m venv $(UPGRADE_VENV)
+	$(UPGRADE_VENV)/bin/pip install --quiet --upgrade pip
+	$(UPGRADE_VENV)/bin/pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev,bench]"
+	$(UPGRADE_VENV)/bin/pip check
+	{ sed -n '/^#/!q;p' requirements.lock; \
+	  $(UPGRADE_VENV)/bin/pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+	rm -rf $(UPGRADE_VENV) $(VENV)
+	@git diff --stat -- requirements.lock 2>/dev/null || true
+	$(MAKE) --no-print-directory test
+	$(BIN)/python -m tests.security.dependency_audit --require-complete
 
 # Refresh the translation catalogue (needs gettext); add a language with LANG_CODE=de.
 messages: install

@@ -161,12 +161,16 @@ def sign_in_with_password(client, user):
     signatures) go ahead. Someone with one (staff, customer admins) has only done half of the
     sign-in: see sign_in_with_password_and_code."""
     from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
+    from allauth.account.internal.userkit import user_id_to_str
 
     client.force_login(user)
     session = client.session
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [
         {"method": "password", "at": time.time(), "email": user.email}
     ]
+    # allauth reads the records only for the user who made them.
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
     session.save()
 
 

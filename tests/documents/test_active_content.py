@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from pypdf import PdfWriter
+from pypdf.actions import JavaScript
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from tests.conftest import login_with_second_factor
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def pdf_with_document_script() -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)
-    writer.add_js("app.alert('hello');")
+    writer.add_open_action(JavaScript("app.alert('hello');"))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -71,6 +71,9 @@ RULES = {
     "public:gone":          Rule("410 410 410 410 410 410 410 410 410"),
     "public:post_not_found": Rule("405 405 405 405 405 405 405 405 405",
                                   "404 404 404 404 404 404 404 404 404"),
+    # A failed single sign-on: the same page for everyone, answered as an authentication error.
+    "public:sign_in_error": Rule("401 401 401 401 401 401 401 401 401",
+                                 "-   -   -   -   -   -   -   -   -"),
     # Sign-in, sign-up, sign-out and the second factor.
     "signed_out":           Rule("200 R   R   R   R   R   R   R   M",
                                  "-   -   -   -   -   -   -   -   M"),
@@ -94,6 +97,8 @@ RULES = {
     "signed_in:not_found_any": Rule("L   404 404 404 404 404 404 404 404"),
     "signed_in:post_not_found": Rule("L   405 405 405 405 405 405 405 405",
                                      "L   404 404 404 404 404 404 404 404"),
+    # allauth's pages for a way of signing in that the settings turn off.
+    "signed_in:turned_off": Rule("L   403 403 403 403 403 403 403 403"),
     "invitation":           Rule("404 404 404 404 404 404 404 404 404",
                                  "L   400 400 400 400 400 400 400 400"),
     "own:nda":              Rule("L   404 200 404 404 404 404 404 404",
@@ -193,6 +198,9 @@ ROUTES: dict[str, str] = {
     "accounts/inactive/": "public",
     "accounts/signup/": "signed_out",
     "accounts/reauthenticate/": "signed_in",
+    # Confirming by a code sent by email is off (ACCOUNT_REAUTHENTICATION_METHODS).
+    "accounts/reauthenticate/code/": "signed_in:turned_off",
+    "accounts/reauthenticate/code/confirm/": "signed_in:turned_off",
     "accounts/email/": "signed_in",
     "accounts/confirm-email/": "public",
     "accounts/password/change/": "signed_in",
@@ -204,7 +212,7 @@ ROUTES: dict[str, str] = {
     "accounts/password/reset/key/<uidb36>-<key>/": "public",
     "accounts/password/reset/done/": "public",
     "accounts/3rdparty/login/cancelled/": "public",
-    "accounts/3rdparty/login/error/": "public",
+    "accounts/3rdparty/login/error/": "public:sign_in_error",
     "accounts/3rdparty/signup/": "sso:pending_signup",
     "accounts/3rdparty/": "signed_in",
     "accounts/social/login/cancelled/": "public:redirect",

@@ -17,18 +17,24 @@ class ResourceRefused(ValueError):
     """WeasyPrint skips a resource its fetcher refuses, with a warning in the log."""
 
 
-def _local_only_fetcher(url: str, *args, **kwargs):
-    from weasyprint import default_url_fetcher
+def _local_only_fetcher():
+    # Imported late with WeasyPrint itself (see html_to_pdf). Since WeasyPrint 68 a fetcher is a
+    # URLFetcher whose fetch() answers a URLFetcherResponse.
+    from weasyprint.urls import URLFetcher
 
-    parts = urlsplit(url)
-    if parts.scheme == "data":
-        return default_url_fetcher(url, *args, **kwargs)
-    if parts.scheme == "file":
-        root = Path(settings.BASE_DIR).resolve()
-        path = Path(unquote(parts.path)).resolve()
-        if path.is_relative_to(root):
-            return default_url_fetcher(url, *args, **kwargs)
-    raise ResourceRefused(f"not fetched while rendering a PDF: {url[:200]}")
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file":
+                root = Path(settings.BASE_DIR).resolve()
+                path = Path(unquote(parts.path)).resolve()
+                if path.is_relative_to(root):
+                    return super().fetch(url, headers)
+            raise ResourceRefused(f"not fetched while rendering a PDF: {url[:200]}")
+
+    return LocalOnlyFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -38,7 +44,7 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(
         string=html,
         base_url=str(settings.BASE_DIR) + "/",
-        url_fetcher=_local_only_fetcher,
+        url_fetcher=_local_only_fetcher(),
     ).write_pdf()
 
 
