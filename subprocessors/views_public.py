@@ -25,6 +25,7 @@ from subprocessors.services.subscriptions import subscription_check_confirm_toke
 from trustcentre.accounts.throttling import cache_key_digest, count_in_window
 from trustcentre.audit.services import client_ip
 from trustcentre.lib.signed_links import SignatureExpired
+from trustcentre.pages.public_cache import public_page
 
 NOTICES_PER_PAGE = 20
 
@@ -34,6 +35,7 @@ def _seat():
 
 
 @require_GET
+@public_page
 def subprocessor_list(request):
     version = selectors.current_version()
     entries = version.entries if version else []

@@ -16,6 +16,7 @@ from subprocessors.terms import deadline_zone_name
 from trustcentre.accounts.permissions import is_organisation_admin
 from trustcentre.audit.services import audit_record
 from trustcentre.notifications.services import email_enqueue
+from trustcentre.pages.public_cache import public_content_changed
 
 GROUNDS_MAX_LENGTH = 5000
 
@@ -98,6 +99,7 @@ def objection_raise(
                 grounds=grounds,
                 created_at=now,
             )
+            public_content_changed()
             audit_record(
                 action="subprocessor.objection_raised",
                 actor=api_client or user,
@@ -141,6 +143,7 @@ def objection_resolve(
         objection.save(
             update_fields=["status", "resolution", "resolution_notes", "resolved_by", "resolved_at"]
         )
+        public_content_changed()
         audit_record(
             action="subprocessor.objection_resolved",
             actor=user,

@@ -14,10 +14,12 @@ from django.views.decorators.cache import never_cache
 from kombu import Connection
 
 from trustcentre.accounts.permissions import staff_required
+from trustcentre.pages.public_cache import public_page
 
 logger = logging.getLogger(__name__)
 
 
+@public_page
 def home(request):
     """The public trust centre: overview, certifications, controls, FAQ (search and categories),
     documents, and links to the sub-processors, the Data Act register and the rights form."""

@@ -1,0 +1,119 @@
+"""The rendered public pages, kept for anonymous visitors.
+
+A page is stored per path, language and time zone under the current `PublicContentVersion`:
+the services that change public content call `public_content_changed()` inside their
+transaction, so the row moves with the change and every process sees the new edition at the
+commit. Only a response that is plainly impersonal is stored: no session cookie came in, no
+cookie goes out, no CSRF token or CSP nonce was used to render it, no query string (searches
+and page numbers are rendered each time)."""
+
+import hashlib
+import secrets
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+from trustcentre.pages.models import PublicContentVersion
+
+KEY_PREFIX = "public-page"
+# Dates shown on the public pages (an objection window closing, a change taking effect) move
+# with the calendar and not only with edits: the day is part of the key, and nothing is kept
+# longer than this.
+MAX_AGE_SECONDS = 15 * 60
+
+
+def public_content_changed() -> None:
+    """Call inside the transaction of a change an anonymous visitor can see. The row lock makes
+    two publishing transactions take their turn; that is rare and short."""
+    updated = PublicContentVersion.objects.filter(pk=1).update(
+        token=secrets.token_hex(8), changed_at=timezone.now()
+    )
+    if not updated:
+        PublicContentVersion.objects.get_or_create(
+            pk=1, defaults={"token": secrets.token_hex(8), "changed_at": timezone.now()}
+        )
+
+
+def _current_version() -> str:
+    token = PublicContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    # Before the first change there is no row; that edition has a name all the same.
+    return token or "first"
+
+
+def _anonymous(request) -> bool:
+    # The cookie test comes first: it needs neither the session store nor the user table.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    if any(name.endswith("messages") for name in request.COOKIES):
+        return False
+    return not request.user.is_authenticated
+
+
+def _storable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not isinstance(getattr(request, "_csp_nonce", None), str)
+        and not response.has_header("Cache-Control")
+    )
+
+
+def public_page(view):
+    """Serve the view's page to anonymous visitors from the cache, with ETag, Last-Modified and
+    304 answers; everyone else gets the view itself, untouched."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.GET or not _anonymous(request):
+            return view(request, *args, **kwargs)
+        token = _current_version()
+        key = ":".join(
+            (
+                KEY_PREFIX,
+                token,
+                translation.get_language() or settings.LANGUAGE_CODE,
+                timezone.get_current_timezone_name(),
+                timezone.localdate().isoformat(),
+                hashlib.sha256(request.path.encode()).hexdigest(),
+            )
+        )
+        entry = cache.get(key)
+        if entry is None:
+            response = view(request, *args, **kwargs)
+            if not _storable(request, response):
+                return response
+            content = response.content
+            entry = {
+                "content": content,
+                "content_type": response["Content-Type"],
+                "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
+                "rendered_at": int(time.time()),
+            }
+            cache.set(key, entry, MAX_AGE_SECONDS)
+        conditional = get_conditional_response(
+            request,
+            etag=entry["etag"],
+            last_modified=entry["rendered_at"],
+            response=None,
+        )
+        if conditional is not None:
+            response = conditional
+        else:
+            response = HttpResponse(entry["content"], content_type=entry["content_type"])
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(entry["rendered_at"])
+        # A shared cache may keep the anonymous page but must ask again each time, and never
+        # hand it to someone who sends a cookie.
+        response["Cache-Control"] = "no-cache"
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        return response
+
+    return wrapped
