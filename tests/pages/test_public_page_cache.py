@@ -25,7 +25,23 @@ private_storage = documents_fixtures.private_storage
 register = subprocessors_fixtures.register
 proposed = subprocessors_fixtures.proposed
 draft = subprocessors_fixtures.draft
+committed = subprocessors_fixtures.committed
 _defaults = subprocessors_fixtures._defaults
+
+
+@pytest.fixture(autouse=True, params=["local memory", "shared cache"])
+def page_cache(request, settings, tmp_path):
+    """Every test runs with the embedded default's cache of the process and with a cache all
+    processes share, as Redis is in production (a folder here)."""
+    if request.param == "shared cache":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        }
+    return request.param
+
 
 PUBLIC_PAGES = ["/", "/documents/", "/subprocessors/", "/data-act/", "/subprocessors/feed.atom"]
 
@@ -45,7 +61,9 @@ def kept(client, path) -> str:
     return response.content.decode()
 
 
-def test_a_second_anonymous_visit_is_served_from_the_cache(client, make_document, register):
+def test_a_second_anonymous_visit_is_served_from_the_cache(
+    client, make_document, register, page_cache
+):
     make_document(AccessLevel.PUBLIC, title="Penetration test summary")
     for path in PUBLIC_PAGES:
         first = page(client, path)
@@ -56,10 +74,14 @@ def test_a_second_anonymous_visit_is_served_from_the_cache(client, make_document
         with CaptureQueriesContext(connection) as queries:
             again = page(client, path)
         assert again == first
-        assert len(queries) == 1, (path, [q["sql"] for q in queries])
+        # The shared cache holds the edition's token too; the local one reads it from its row.
+        expected = 1 if page_cache == "local memory" else 0
+        assert len(queries) == expected, (path, [q["sql"] for q in queries])
 
 
-def test_a_revalidating_browser_gets_304_until_something_is_published(client, make_document):
+def test_a_revalidating_browser_gets_304_until_something_is_published(
+    client, make_document, committed
+):
     make_document(AccessLevel.PUBLIC, title="Penetration test summary")
     for path in PUBLIC_PAGES:
         response = client.get(path)
@@ -68,67 +90,75 @@ def test_a_revalidating_browser_gets_304_until_something_is_published(client, ma
         assert "Cookie" in response["Vary"] and "Accept-Language" in response["Vary"]
         assert client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304
         assert client.get(path, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
-    make_document(AccessLevel.PUBLIC, title="ISO 27001 certificate")
+    with committed():
+        make_document(AccessLevel.PUBLIC, title="ISO 27001 certificate")
     response = client.get("/documents/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert "ISO 27001 certificate" in response.content.decode()
 
 
-def test_a_published_document_shows_at_once(client, make_document):
+def test_a_published_document_shows_at_once(client, make_document, committed):
     make_document(AccessLevel.PUBLIC, title="Penetration test summary")
     assert "ISO 27001 certificate" not in kept(client, "/documents/")
     assert "ISO 27001 certificate" not in kept(client, "/")
-    make_document(AccessLevel.PUBLIC, title="ISO 27001 certificate")
+    with committed():
+        make_document(AccessLevel.PUBLIC, title="ISO 27001 certificate")
     assert "ISO 27001 certificate" in kept(client, "/documents/")
     assert "ISO 27001 certificate" in kept(client, "/")
 
 
-def test_a_control_and_a_faq_entry_saved_by_a_trust_admin_show_at_once(client, trust_admin_user):
+def test_a_control_and_a_faq_entry_saved_by_a_trust_admin_show_at_once(
+    client, trust_admin_user, committed
+):
     group = ControlGroup.objects.create(name="Encryption", slug="encryption")
     faq = FaqCategory.objects.create(name="Roles", slug="roles")
     assert "TLS 1.2 and 1.3 only" not in kept(client, "/")
     staff = Client()
     login_with_second_factor(staff, trust_admin_user)
-    response = staff.post(
-        "/staff/trust-centre/control/new/",
-        {
-            "group": group.pk,
-            "title": "TLS 1.2 and 1.3 only",
-            "description": "Older protocols are refused.",
-            "order": 1,
-            "owner": trust_admin_user.pk,
-            "next_review_on": "2027-01-31",
-        },
-    )
+    with committed():
+        response = staff.post(
+            "/staff/trust-centre/control/new/",
+            {
+                "group": group.pk,
+                "title": "TLS 1.2 and 1.3 only",
+                "description": "Older protocols are refused.",
+                "order": 1,
+                "owner": trust_admin_user.pk,
+                "next_review_on": "2027-01-31",
+            },
+        )
     assert response.status_code == 302
     assert "TLS 1.2 and 1.3 only" in kept(client, "/")
-    response = staff.post(
-        "/staff/trust-centre/faq/new/",
-        {
-            "category": faq.pk,
-            "question": "Are you our processor?",
-            "answer": "Yes, under a DPA.",
-            "order": 0,
-            "next_review_on": "2027-01-31",
-        },
-    )
+    with committed():
+        response = staff.post(
+            "/staff/trust-centre/faq/new/",
+            {
+                "category": faq.pk,
+                "question": "Are you our processor?",
+                "answer": "Yes, under a DPA.",
+                "order": 0,
+                "next_review_on": "2027-01-31",
+            },
+        )
     assert response.status_code == 302
     assert "Are you our processor?" in kept(client, "/")
 
 
 def test_a_sub_processor_change_shows_at_once_on_the_list_and_the_feed(
-    client, draft, legal_user, register
+    client, draft, legal_user, register, committed
 ):
     assert "Warehouse for analytics" not in kept(client, "/subprocessors/")
     assert "Warehouse for analytics" not in kept(client, "/subprocessors/feed.atom")
     deadline = terms.objection_deadline(announced_at=timezone.now(), window_days=30)
-    notice = subprocessor_services.notice_announce(
-        notice=draft, effective_date=terms.earliest_effective_date(deadline), user=legal_user
-    )
+    with committed():
+        notice = subprocessor_services.notice_announce(
+            notice=draft, effective_date=terms.earliest_effective_date(deadline), user=legal_user
+        )
     assert "Warehouse for analytics" in kept(client, "/subprocessors/")
     assert "Warehouse for analytics (Announced)" in kept(client, "/subprocessors/feed.atom")
 
-    subprocessor_services.notice_withdraw(notice=notice, reason="Not needed", user=legal_user)
+    with committed():
+        subprocessor_services.notice_withdraw(notice=notice, reason="Not needed", user=legal_user)
     assert "Warehouse for analytics (Withdrawn)" in kept(client, "/subprocessors/feed.atom")
 
 

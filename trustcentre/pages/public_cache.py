@@ -13,7 +13,9 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -28,22 +30,49 @@ KEY_PREFIX = "public-page"
 MAX_AGE_SECONDS = 15 * 60
 
 
+VERSION_KEY = f"{KEY_PREFIX}:version"
+
+
 def public_content_changed() -> None:
-    """Call inside the transaction of a change an anonymous visitor can see. The row lock makes
-    two publishing transactions take their turn; that is rare and short."""
+    """Call inside the transaction of a change an anonymous visitor can see. The row moves with
+    the change (the row lock makes two publishing transactions take their turn, which is rare
+    and short); the shared cache learns the new token once the change is committed, so no page
+    rendered from the old data is ever filed under it."""
+    token = secrets.token_hex(8)
     updated = PublicContentVersion.objects.filter(pk=1).update(
-        token=secrets.token_hex(8), changed_at=timezone.now()
+        token=token, changed_at=timezone.now()
     )
     if not updated:
-        PublicContentVersion.objects.get_or_create(
-            pk=1, defaults={"token": secrets.token_hex(8), "changed_at": timezone.now()}
+        PublicContentVersion.objects.update_or_create(
+            pk=1, defaults={"token": token, "changed_at": timezone.now()}
         )
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, token, None))
 
 
-def _current_version() -> str:
+def _shared_cache() -> bool:
+    """A cache of this process alone (the embedded default) would not hear of a change committed
+    by another process (a worker making a notice effective): then the row is read each time."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def _version_from_row() -> str:
     token = PublicContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
     # Before the first change there is no row; that edition has a name all the same.
     return token or "first"
+
+
+def _lookup(key: str) -> tuple[str, dict | None]:
+    """The current edition's token and the page kept under `key` (in one round trip to a shared
+    cache: the token is kept beside the pages)."""
+    if not _shared_cache():
+        return _version_from_row(), cache.get(key)
+    found = cache.get_many([VERSION_KEY, key])
+    token = found.get(VERSION_KEY)
+    if token is None:
+        token = _version_from_row()
+        # `add`, not `set`: a change committed since the row was read has set its own token.
+        cache.add(VERSION_KEY, token, None)
+    return token, found.get(key)
 
 
 def _anonymous(request) -> bool:
@@ -74,24 +103,24 @@ def public_page(view):
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.GET or not _anonymous(request):
             return view(request, *args, **kwargs)
-        token = _current_version()
         key = ":".join(
             (
                 KEY_PREFIX,
-                token,
                 translation.get_language() or settings.LANGUAGE_CODE,
                 timezone.get_current_timezone_name(),
                 timezone.localdate().isoformat(),
                 hashlib.sha256(request.path.encode()).hexdigest(),
             )
         )
-        entry = cache.get(key)
-        if entry is None:
+        token, entry = _lookup(key)
+        # A page rendered before the last change is never served after it.
+        if entry is None or entry["version"] != token:
             response = view(request, *args, **kwargs)
             if not _storable(request, response):
                 return response
             content = response.content
             entry = {
+                "version": token,
                 "content": content,
                 "content_type": response["Content-Type"],
                 "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
