@@ -217,3 +217,26 @@ def test_a_search_or_another_page_of_results_is_never_taken_from_the_cache(clien
     assert "Penetration test summary" in kept(client, "/documents/")
     body = page(client, "/documents/?q=nothing-matches-this")
     assert "Penetration test summary" not in body
+
+
+def test_a_kept_page_carries_the_same_headers_as_a_rendered_one(client):
+    """A kept page skips the middleware after the static files; what they add to a response
+    must not change."""
+    for path in PUBLIC_PAGES:
+        rendered = client.get(path)
+        kept_copy = client.get(path)
+        assert kept_copy.content == rendered.content
+        for header in (
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "Content-Language",
+            "Content-Type",
+            "Cross-Origin-Resource-Policy",
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+            "Cache-Control",
+            "ETag",
+        ):
+            assert kept_copy.get(header) == rendered.get(header), (path, header)
+        assert set(kept_copy["Vary"].split(", ")) == set(rendered["Vary"].split(", "))
+        assert not kept_copy.cookies

@@ -12,11 +12,13 @@ import secrets
 import time
 from functools import wraps
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -75,13 +77,30 @@ def _lookup(key: str) -> tuple[str, dict | None]:
     return token, found.get(key)
 
 
-def _anonymous(request) -> bool:
-    # The cookie test comes first: it needs neither the session store nor the user table.
+def _without_personal_cookies(request) -> bool:
+    # Neither the session store nor the user table is needed to know a visitor is anonymous
+    # when no session (and no flash message) comes with the request.
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
-    if any(name.endswith("messages") for name in request.COOKIES):
-        return False
-    return not request.user.is_authenticated
+    return not any(name.endswith("messages") for name in request.COOKIES)
+
+
+def _eligible(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD") and not request.GET and _without_personal_cookies(request)
+    )
+
+
+def _key(request) -> str:
+    return ":".join(
+        (
+            KEY_PREFIX,
+            translation.get_language() or settings.LANGUAGE_CODE,
+            timezone.get_current_timezone_name(),
+            timezone.localdate().isoformat(),
+            hashlib.sha256(request.path.encode()).hexdigest(),
+        )
+    )
 
 
 def _storable(request, response) -> bool:
@@ -95,24 +114,36 @@ def _storable(request, response) -> bool:
     )
 
 
+def _respond(request, entry: dict) -> HttpResponse:
+    conditional = get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["rendered_at"], response=None
+    )
+    if conditional is not None:
+        response = conditional
+    else:
+        response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["rendered_at"])
+    # A shared cache may keep the anonymous page but must ask again each time, and never
+    # hand it to someone who sends a cookie.
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    return response
+
+
+# The paths with a kept page in this process: only those are looked up before the middleware.
+_KEPT_PATHS: set[str] = set()
+
+
 def public_page(view):
     """Serve the view's page to anonymous visitors from the cache, with ETag, Last-Modified and
     304 answers; everyone else gets the view itself, untouched."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.GET or not _anonymous(request):
+        if not _eligible(request) or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = ":".join(
-            (
-                KEY_PREFIX,
-                translation.get_language() or settings.LANGUAGE_CODE,
-                timezone.get_current_timezone_name(),
-                timezone.localdate().isoformat(),
-                hashlib.sha256(request.path.encode()).hexdigest(),
-            )
-        )
-        token, entry = _lookup(key)
+        token, entry = _lookup(_key(request))
         # A page rendered before the last change is never served after it.
         if entry is None or entry["version"] != token:
             response = view(request, *args, **kwargs)
@@ -126,23 +157,37 @@ def public_page(view):
                 "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
                 "rendered_at": int(time.time()),
             }
-            cache.set(key, entry, MAX_AGE_SECONDS)
-        conditional = get_conditional_response(
-            request,
-            etag=entry["etag"],
-            last_modified=entry["rendered_at"],
-            response=None,
-        )
-        if conditional is not None:
-            response = conditional
-        else:
-            response = HttpResponse(entry["content"], content_type=entry["content_type"])
-        response["ETag"] = entry["etag"]
-        response["Last-Modified"] = http_date(entry["rendered_at"])
-        # A shared cache may keep the anonymous page but must ask again each time, and never
-        # hand it to someone who sends a cookie.
-        response["Cache-Control"] = "no-cache"
-        patch_vary_headers(response, ("Cookie", "Accept-Language"))
-        return response
+            cache.set(_key(request), entry, MAX_AGE_SECONDS)
+            _KEPT_PATHS.add(request.path_info)
+        return _respond(request, entry)
 
     return wrapped
+
+
+class PublicPageCacheMiddleware:
+    """Right after WhiteNoise: a kept public page goes to an anonymous visitor without the
+    session, CSRF, authentication, second-factor and account middleware, which have nothing to do
+    for a GET that brings no session; the headers those further down would add (language,
+    X-Frame-Options, the Content-Security-Policy) are added here the same way. A miss, or anyone
+    with a session, goes the whole way as before."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.frame_options = XFrameOptionsMiddleware(get_response)
+        self.csp = CSPMiddleware(get_response)
+
+    def __call__(self, request):
+        if request.path_info in _KEPT_PATHS and _eligible(request):
+            # Anonymous pages are kept in the default zone (a signed-in person's zone may still be
+            # active in this thread from the previous request).
+            timezone.deactivate()
+            language = translation.get_language_from_request(request)
+            with translation.override(language):
+                token, entry = _lookup(_key(request))
+            if entry is not None and entry["version"] == token:
+                response = _respond(request, entry)
+                response.headers.setdefault("Content-Language", language)
+                self.frame_options.process_response(request, response)
+                self.csp.process_request(request)
+                return self.csp.process_response(request, response)
+        return self.get_response(request)
