@@ -14,6 +14,7 @@ from tests.documents import conftest as documents_fixtures
 from tests.subprocessors import conftest as subprocessors_fixtures
 from trustcentre.content.models import ControlGroup, FaqCategory
 from trustcentre.documents.models import AccessLevel
+from trustcentre.pages import public_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,8 @@ _defaults = subprocessors_fixtures._defaults
 def page_cache(request, settings, tmp_path):
     """Every test runs with the embedded default's cache of the process and with a cache all
     processes share, as Redis is in production (a folder here)."""
+    # The pages a process took from the shared cache, as a new process starts.
+    public_cache._NEAR.clear()
     if request.param == "shared cache":
         settings.CACHES = {
             "default": {

@@ -63,18 +63,38 @@ def _version_from_row() -> str:
     return token or "first"
 
 
+# Pages this process fetched from the shared cache, so that a kept page costs one small read
+# (the token) rather than the whole page each time. Bounded: the public pages are few.
+_NEAR: dict[str, dict] = {}
+_NEAR_MAX = 64
+
+
 def _lookup(key: str) -> tuple[str, dict | None]:
-    """The current edition's token and the page kept under `key` (in one round trip to a shared
-    cache: the token is kept beside the pages)."""
+    """The current edition's token and the page kept under `key` (the token is kept beside the
+    pages in a shared cache, so no query is needed)."""
     if not _shared_cache():
         return _version_from_row(), cache.get(key)
-    found = cache.get_many([VERSION_KEY, key])
-    token = found.get(VERSION_KEY)
+    token = cache.get(VERSION_KEY)
     if token is None:
         token = _version_from_row()
         # `add`, not `set`: a change committed since the row was read has set its own token.
         cache.add(VERSION_KEY, token, None)
-    return token, found.get(key)
+    entry = _NEAR.get(key)
+    if (
+        entry is None
+        or entry["version"] != token
+        or entry["rendered_at"] + MAX_AGE_SECONDS < time.time()
+    ):
+        entry = cache.get(key)
+        if entry is not None and entry["version"] == token:
+            _keep_near(key, entry)
+    return token, entry
+
+
+def _keep_near(key: str, entry: dict) -> None:
+    if len(_NEAR) >= _NEAR_MAX:
+        _NEAR.clear()
+    _NEAR[key] = entry
 
 
 def _without_personal_cookies(request) -> bool:
@@ -158,6 +178,8 @@ def public_page(view):
                 "rendered_at": int(time.time()),
             }
             cache.set(_key(request), entry, MAX_AGE_SECONDS)
+            if _shared_cache():
+                _keep_near(_key(request), entry)
             _KEPT_PATHS.add(request.path_info)
         return _respond(request, entry)
 
