@@ -197,6 +197,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
         self.frame_options = XFrameOptionsMiddleware(get_response)
         self.csp = CSPMiddleware(get_response)
+        self._policy_headers = None
 
     def __call__(self, request):
         if request.path_info in _KEPT_PATHS and _eligible(request):
@@ -210,6 +211,30 @@ class PublicPageCacheMiddleware:
                 response = _respond(request, entry)
                 response.headers.setdefault("Content-Language", language)
                 self.frame_options.process_response(request, response)
-                self.csp.process_request(request)
-                return self.csp.process_response(request, response)
+                return self._with_policy(request, response)
         return self.get_response(request)
+
+    def _with_policy(self, request, response):
+        """The CSP middleware's own headers. A kept page uses no nonce, so they are the same for
+        every kept page while the policy setting is the same object: built once, then copied."""
+        policies = (
+            getattr(settings, "CONTENT_SECURITY_POLICY", None),
+            getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None),
+        )
+        if (
+            self._policy_headers is None
+            or self._policy_headers[0] is not policies[0]
+            or (self._policy_headers[1] is not policies[1])
+        ):
+            self.csp.process_request(request)
+            response = self.csp.process_response(request, response)
+            headers = {
+                name: response[name]
+                for name in ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
+                if response.has_header(name)
+            }
+            self._policy_headers = (*policies, headers)
+            return response
+        for name, value in self._policy_headers[2].items():
+            response[name] = value
+        return response
