@@ -6,9 +6,11 @@ from django.views.decorators.http import require_safe
 
 from exports.register import build_register, json_schema
 from exports.sources import UnknownCategory, get_category
+from trustcentre.pages.public_cache import public_page
 
 
 @require_safe
+@public_page
 def register_page(request):
     return render(request, "exports/register.html", {"register": build_register()})
 

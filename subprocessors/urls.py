@@ -3,12 +3,13 @@
 from django.urls import path
 
 from subprocessors import views_public as views
+from trustcentre.pages.public_cache import public_page
 
 app_name = "subprocessors"
 
 urlpatterns = [
     path("", views.subprocessor_list, name="list"),
-    path("feed.atom", views.NoticeFeed(), name="feed"),
+    path("feed.atom", public_page(views.NoticeFeed()), name="feed"),
     path("subscribe/", views.subscribe, name="subscribe"),
     path("subscribe/sent/", views.subscribe_sent, name="subscribe_sent"),
     path("subscribe/confirm/<str:token>/", views.confirm, name="confirm"),

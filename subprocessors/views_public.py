@@ -24,11 +24,13 @@ from trustcentre.accounts.throttling import cache_key_digest, count_in_window
 from trustcentre.audit.services import client_ip
 from trustcentre.lib.moments import format_moment
 from trustcentre.lib.signed_links import SignatureExpired
+from trustcentre.pages.public_cache import public_page
 
 NOTICES_PER_PAGE = 20
 
 
 @require_GET
+@public_page
 def subprocessor_list(request):
     version = selectors.current_version()
     entries = version.entries if version else []

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "trustcentre.lib.headers.CrossOriginResourcePolicyMiddleware",
     "trustcentre.lib.headers.ApiRequiresHttpsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "trustcentre.pages.public_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

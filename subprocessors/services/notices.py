@@ -28,6 +28,7 @@ from trustcentre.audit.services import audit_record
 from trustcentre.lib.moments import format_moment
 from trustcentre.notifications.models import WebhookEvent
 from trustcentre.notifications.webhooks import webhook_publish
+from trustcentre.pages.public_cache import public_content_changed
 
 Kind = ChangeNotice.Kind
 Status = ChangeNotice.Status
@@ -204,6 +205,7 @@ def notice_announce(
         )
         if notice.subprocessor.status == SPStatus.PROPOSED:
             pass  # it joins the list when the notice takes effect
+        public_content_changed()
         audit_record(
             action="subprocessor.notice_announced",
             actor=user,
@@ -266,6 +268,7 @@ def notice_withdraw(*, notice: ChangeNotice, reason: str, user=None, request=Non
         notice.withdrawn_at = timezone.now()
         notice.withdrawal_reason = reason.strip()
         notice.save(update_fields=["status", "withdrawn_at", "withdrawal_reason"])
+        public_content_changed()
         audit_record(
             action="subprocessor.notice_withdrawn", actor=user, obj=notice, request=request
         )
@@ -313,6 +316,7 @@ def _take_effect(notice: ChangeNotice, now) -> ListVersion:
     notice.became_effective_at = now
     notice.save(update_fields=["status", "became_effective_at", "effective_at", "previous_values"])
     version = list_version_publish(notice=notice, now=now)
+    public_content_changed()
     audit_record(
         action="subprocessor.notice_effective",
         obj=notice,
@@ -427,6 +431,7 @@ def notice_proceed_despite_objections(
         notice.proceeded_by = user
         notice.proceed_reason = reason
         notice.save(update_fields=["proceeded_at", "proceeded_by", "proceed_reason"])
+        public_content_changed()
         audit_record(
             action="subprocessor.notice_proceeded",
             actor=user,

@@ -13,6 +13,7 @@ from trustcentre.accounts.permissions import is_organisation_admin
 from trustcentre.audit.services import audit_record
 from trustcentre.lib.moments import format_moment
 from trustcentre.notifications.services import email_enqueue
+from trustcentre.pages.public_cache import public_content_changed
 
 GROUNDS_MAX_LENGTH = 5000
 
@@ -94,6 +95,7 @@ def objection_raise(
                 grounds=grounds,
                 created_at=now,
             )
+            public_content_changed()
             audit_record(
                 action="subprocessor.objection_raised",
                 actor=api_client or user,
@@ -137,6 +139,7 @@ def objection_resolve(
         objection.save(
             update_fields=["status", "resolution", "resolution_notes", "resolved_by", "resolved_at"]
         )
+        public_content_changed()
         audit_record(
             action="subprocessor.objection_resolved",
             actor=user,

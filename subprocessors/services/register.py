@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from subprocessors.models import CustomerScope, ListVersion, SubProcessor
 from trustcentre.audit.services import audit_record
+from trustcentre.pages.public_cache import public_content_changed
 
 # Fields legal may correct directly on an active sub-processor (they change nothing a customer
 # could object to); everything else changes through a change notice.
@@ -36,6 +37,7 @@ def subprocessor_create(
     subprocessor.full_clean()
     with transaction.atomic():
         subprocessor.save()
+        public_content_changed()
         audit_record(
             action="subprocessor.created",
             actor=user,
@@ -71,6 +73,7 @@ def subprocessor_update(
     subprocessor.full_clean()
     with transaction.atomic():
         subprocessor.save(update_fields=[*changed, "updated_at"])
+        public_content_changed()
         audit_record(
             action="subprocessor.updated",
             actor=user,
@@ -92,6 +95,7 @@ def customer_scope_set(
                 "regions": sorted({r.strip().lower() for r in regions if r.strip()}),
             },
         )
+        public_content_changed()
         audit_record(
             action="subprocessor.customer_scope_set",
             actor=user,
@@ -117,6 +121,7 @@ def list_version_publish(*, notice=None, now=None) -> ListVersion:
                 )
         except IntegrityError:
             continue
+        public_content_changed()
         audit_record(
             action="subprocessor.list_version_published",
             obj=version,

@@ -82,8 +82,10 @@ def test_killed_after_the_commit(smtp_sink, start_worker, broker_delivery, notic
     deliver_due_messages()
     deliver_due_messages.delay()  # and once more through the broker, run by the new worker
     wait_for(
-        lambda: "deliver_due_messages" in replacement.log_text()
-        and "succeeded" in replacement.log_text(),
+        lambda: (
+            "deliver_due_messages" in replacement.log_text()
+            and "succeeded" in replacement.log_text()
+        ),
         timeout=30,
         message="the new worker to run the sweep",
     )

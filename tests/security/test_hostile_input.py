@@ -180,6 +180,7 @@ def test_anonymous_reads_survive_hostile_query_strings(hostile_client, path):
         "old=%00&new=" + "9" * 400,
         "old=1e999&new=NaN",
         "q=%00",
+        "faq=%00",
     ):
         response = hostile_client.get(f"{path}?{query}")
         assert response.status_code < 500, (path, query[:40], response.status_code)

@@ -13,6 +13,7 @@ from trustcentre.audit.services import audit_record
 from trustcentre.content.models import Control, FaqEntry, next_review_date
 from trustcentre.documents import emails
 from trustcentre.documents.models import Document
+from trustcentre.pages.public_cache import public_content_changed
 
 # kind -> model; the kind appears in URLs of "mark reviewed".
 REVIEWABLE = {"document": Document, "control": Control, "faq": FaqEntry}
@@ -66,6 +67,7 @@ def mark_reviewed(*, kind: str, obj, user, request=None):
     obj.last_reviewed_by = user
     obj.next_review_on = next_review_date(timezone.localdate(now))
     obj.save(update_fields=["last_reviewed_at", "last_reviewed_by", "next_review_on"])
+    public_content_changed()
     audit_record(
         action="content.reviewed",
         actor=user,
@@ -112,6 +114,7 @@ def content_save(*, form, kind: str, user, request=None):
     """Save a control or FAQ entry edited on the staff pages, with its audit event."""
     created = form.instance.pk is None
     obj = form.save()
+    public_content_changed()
     audit_record(
         action="content.created" if created else "content.changed",
         actor=user,

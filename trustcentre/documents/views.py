@@ -29,6 +29,7 @@ from trustcentre.lib.signed_links import (
     make_signed_token,
     read_signed_token,
 )
+from trustcentre.pages.public_cache import public_page
 
 DOCUMENTS_PER_PAGE = 50
 LEVEL_BADGES = {
@@ -80,6 +81,7 @@ def access_label(document: Document, user, granted: set[int], has_nda: bool) -> 
 
 
 @require_GET
+@public_page
 def document_list(request):
     form = LibraryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

@@ -25,3 +25,18 @@ class ProviderProfile(models.Model):
     @classmethod
     def current(cls) -> "ProviderProfile | None":
         return cls.objects.order_by("pk").first()
+
+
+class PublicContentVersion(models.Model):
+    """One row: which edition of the public trust centre is current. Every service that changes
+    what an anonymous visitor sees moves it in its own transaction, so a cached page keyed by it
+    is never served once the change is committed, in any process, whatever the cache backend."""
+
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("public content version")
+
+    def __str__(self):
+        return self.token

@@ -15,10 +15,12 @@ from kombu import Connection
 
 from trustcentre.accounts.permissions import staff_required
 from trustcentre.lib.search import search_query
+from trustcentre.pages.public_cache import public_page
 
 logger = logging.getLogger(__name__)
 
 
+@public_page
 def home(request):
     """The public trust centre: overview, certifications, controls, FAQ (search and categories),
     documents, and links to the sub-processors, the Data Act register and the rights form."""
@@ -27,8 +29,9 @@ def home(request):
 
     q = search_query(request)
     category = None
-    if request.GET.get("faq"):
-        category = FaqCategory.objects.filter(slug=request.GET["faq"]).first()
+    faq_slug = search_query(request, "faq")
+    if faq_slug:
+        category = FaqCategory.objects.filter(slug=faq_slug).first()
     links = {}
     for key, url_name in (
         ("subprocessors", "subprocessors:list"),

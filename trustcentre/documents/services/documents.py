@@ -13,6 +13,7 @@ from trustcentre.documents.models import (
     Document,
     DocumentVersion,
 )
+from trustcentre.pages.public_cache import public_content_changed
 
 # Documents and versions
 
@@ -40,6 +41,7 @@ def document_create(
         owner=owner or user,
         **fields,
     )
+    public_content_changed()
     audit_record(
         action="document.created",
         actor=user,
@@ -99,6 +101,7 @@ def document_version_add(*, document: Document, user, upload, notes: str = "", r
         )
         document.current_version = version
         document.save(update_fields=["current_version"])
+        public_content_changed()
         audit_record(
             action="document.version_published",
             actor=user,

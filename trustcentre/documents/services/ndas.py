@@ -18,6 +18,7 @@ from trustcentre.documents.models import (
     NdaVersion,
 )
 from trustcentre.documents.services._common import nda_expiry
+from trustcentre.pages.public_cache import public_content_changed
 
 # NDAs
 
@@ -31,6 +32,7 @@ def nda_version_publish(*, user, title: str, text: str, request=None) -> NdaVers
         text=text,
         sha256=hashlib.sha256(text.encode()).hexdigest(),
     )
+    public_content_changed()
     audit_record(
         action="nda.published",
         actor=user,
