@@ -23,12 +23,17 @@ hypothesis_settings.load_profile("portal")
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate-limit counters (allauth's, the second-factor attempts) live in the cache; a test
-    must not inherit another test's failed attempts."""
+    """Rate-limit counters (allauth's, the second-factor attempts) and the kept public pages live
+    in the cache; a test must not inherit another test's failed attempts or pages. The pages a
+    process keeps near (taken from a shared cache) are emptied with it."""
     from django.core.cache import cache
 
+    from trustcentre.pages import public_cache
+
+    public_cache.forget_kept_pages()
     cache.clear()
     yield
+    public_cache.forget_kept_pages()
     cache.clear()
 
 

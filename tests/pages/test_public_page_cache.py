@@ -35,8 +35,10 @@ def page_cache(request, settings, tmp_path):
     """Every test runs with the embedded default's cache of the process and with a cache all
     processes share, as Redis is in production (a folder here)."""
     # The pages a process took from the shared cache, as a new process starts.
-    public_cache._NEAR.clear()
-    if request.param == "shared cache":
+    public_cache.forget_kept_pages()
+    if request.param == "local memory":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    else:
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

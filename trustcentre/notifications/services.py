@@ -4,16 +4,16 @@ delivering them to the mail server, at most once per claim and with bounded retr
 import logging
 import random
 from datetime import datetime, timedelta
-from smtplib import SMTPDataError, SMTPRecipientsRefused, SMTPSenderRefused
+from smtplib import SMTPRecipientsRefused
 
 from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from trustcentre.jobs.queueing import BROKER_UNREACHABLE
+from trustcentre.jobs.queueing import enqueue_after_commit
 from trustcentre.notifications.models import DeliveryAttempt, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -23,8 +23,6 @@ Outcome = DeliveryAttempt.Outcome
 
 SUBJECT_MAX_LENGTH = OutboxMessage._meta.get_field("subject").max_length
 ERROR_MAX_LENGTH = 2000
-# Messages per delivery task: one SMTP connection carries them all.
-BATCH_SIZE = 100
 
 
 def _render(template: str, context: dict) -> tuple[str, str, str]:
@@ -118,37 +116,9 @@ def email_enqueue_rendered(
 
 
 def _schedule_delivery(message_id: int) -> None:
-    _queue_after_commit([message_id])
+    from trustcentre.notifications.tasks import deliver_message
 
-
-def _queue_after_commit(message_ids: list[int]) -> None:
-    transaction.on_commit(lambda: _queue(message_ids))
-
-
-def _queue(message_ids: list[int]) -> None:
-    """Hand the messages to the workers in batches. Each row records that it is queued before
-    its task is published (so the minute sweep leaves it to that task), and forgets it again
-    when the broker cannot be reached (so the sweep takes it)."""
-    from trustcentre.notifications.tasks import deliver_message, deliver_messages
-
-    for start in range(0, len(message_ids), BATCH_SIZE):
-        batch = message_ids[start : start + BATCH_SIZE]
-        OutboxMessage.objects.filter(pk__in=batch, status=Status.PENDING).update(
-            queued_at=timezone.now()
-        )
-        try:
-            if len(batch) == 1:
-                deliver_message.delay(batch[0])
-            else:
-                deliver_messages.delay(batch)
-        except BROKER_UNREACHABLE:
-            OutboxMessage.objects.filter(pk__in=message_ids[start:]).update(queued_at=None)
-            logger.warning(
-                "broker unavailable; %s outbox messages wait for the sweep",
-                len(message_ids) - start,
-                exc_info=True,
-            )
-            return
+    enqueue_after_commit(deliver_message, message_id, description=f"outbox message {message_id}")
 
 
 # Delivery ---------------------------------------------------------------------------------
@@ -227,102 +197,46 @@ def _log_redelivery(message: OutboxMessage) -> None:
 
 def message_deliver(*, message_id: int) -> OutboxMessage | None:
     """Hand one due message to the mail server. Returns None when the message was not ours to
-    send (already sent, being sent by another worker, not yet due)."""
-    delivered = messages_deliver(message_ids=[message_id])
-    return delivered[0] if delivered else None
+    send (already sent, being sent by another worker, not yet due).
 
-
-def _claim_batch(message_ids: list[int], now: datetime) -> list[tuple[OutboxMessage, object]]:
-    """Take the due messages among `message_ids` for this worker, each with its attempt row. Rows
-    another worker holds are skipped (locked on PostgreSQL; SQLite runs one writer at a time)."""
-    with transaction.atomic():
-        messages = list(
-            OutboxMessage.objects.due(now)
-            .filter(pk__in=message_ids)
-            .select_for_update(skip_locked=True)
-            .order_by("pk")
-        )
-        if not messages:
-            return []
-        OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
-            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, queued_at=None
-        )
-        for message in messages:
-            message.status, message.claimed_at = Status.SENDING, now
-            message.attempts += 1
-            message.queued_at = None
-        attempts = DeliveryAttempt.objects.bulk_create(
-            DeliveryAttempt(message=message, number=message.attempts, started_at=now)
-            for message in messages
-        )
-    return list(zip(messages, attempts, strict=True))
-
-
-# Refusals of one message that leave the SMTP session usable for the next (smtplib resets it).
-MESSAGE_REFUSED = (SMTPRecipientsRefused, SMTPSenderRefused, SMTPDataError)
-
-
-def messages_deliver(*, message_ids: list[int]) -> list[OutboxMessage]:
-    """Hand the due messages among `message_ids` to the mail server over one connection, and
-    return those this worker sent or tried. Each message has its own outcome: one the server
-    refuses fails (or waits for a retry) alone, and each acceptance is recorded before the next
-    message goes, so a worker killed mid-batch leaves at most one message whose fate is unknown.
-
-    Deliberately not one transaction: the claim is committed before the SMTP conversation (so no
-    other worker starts these messages), and each outcome in its own short transaction."""
-    claimed = _claim_batch(message_ids, timezone.now())
-    if not claimed:
-        return []
-    connection = get_connection()
-    is_open = False
+    Deliberately not one transaction: the claim must be committed before the SMTP conversation
+    (so no other worker starts it), and the outcome is recorded in its own short transaction."""
+    now = timezone.now()
+    message = _claim(message_id, now)
+    if message is None:
+        return None
+    attempt = DeliveryAttempt.objects.create(
+        message=message, number=message.attempts, started_at=now
+    )
+    if message.attempts > 1:
+        _log_redelivery(message)
     try:
-        for message, attempt in claimed:
-            if message.attempts > 1:
-                _log_redelivery(message)
-            try:
-                if not is_open:
-                    connection.open()
-                    is_open = True
-                if connection.send_messages([message_as_email(message)]) != 1:
-                    raise OSError("The mail backend did not take the message.")
-            except Exception as error:  # every failure is recorded on the row; none may kill
-                logger.warning(
-                    "delivery of outbox message %s failed: %s",
-                    message.public_id,
-                    _describe(error),
-                    extra={"outbox_message": str(message.public_id), "attempt": message.attempts},
-                )
-                _record_failure(message=message, attempt=attempt, error=error)
-                if not isinstance(error, MESSAGE_REFUSED):
-                    # The connection itself may be gone: the next message opens a new one.
-                    _close_quietly(connection)
-                    is_open = False
-            else:
-                _record_success(message=message, attempt=attempt)
-    finally:
-        if is_open:
-            _close_quietly(connection)
-    return [message for message, _attempt in claimed]
-
-
-def _close_quietly(connection) -> None:
-    try:
-        connection.close()
-    except Exception:  # a connection that broke cannot be closed politely; it is dropped
-        logger.debug("closing the mail connection failed", exc_info=True)
+        with get_connection() as connection:
+            message_as_email(message, connection=connection).send()
+    except Exception as error:  # every failure is recorded on the row; none may kill the worker
+        logger.warning(
+            "delivery of outbox message %s failed: %s",
+            message.public_id,
+            _describe(error),
+            extra={"outbox_message": str(message.public_id), "attempt": message.attempts},
+        )
+        _record_failure(message=message, attempt=attempt, error=error)
+    else:
+        _record_success(message=message, attempt=attempt)
+    return message
 
 
 def _record_success(*, message: OutboxMessage, attempt: DeliveryAttempt) -> None:
     now = timezone.now()
-    # Committed durably, like every other write: a database crash must not forget a send.
     with transaction.atomic():
         # The mail server accepted it: that is the truth even if the sweep meanwhile thought this
         # worker dead, so this update is not conditional on the claim.
         OutboxMessage.objects.filter(pk=message.pk).exclude(status=Status.SENT).update(
             status=Status.SENT, sent_at=now, last_error=""
         )
-        DeliveryAttempt.objects.filter(pk=attempt.pk).update(outcome=Outcome.SENT, finished_at=now)
-        attempt.outcome, attempt.finished_at = Outcome.SENT, now
+        attempt.outcome = Outcome.SENT
+        attempt.finished_at = now
+        attempt.save(update_fields=["outcome", "finished_at"])
     message.status, message.sent_at, message.last_error = Status.SENT, now, ""
 
 
@@ -375,7 +289,7 @@ def outbox_reclaim_abandoned(*, now: datetime | None = None) -> int:
                 status=Status.SENDING,
                 attempts=message.attempts,
                 claimed_at=message.claimed_at,
-            ).update(status=status, next_attempt_at=now, last_error=reason, queued_at=None)
+            ).update(status=status, next_attempt_at=now, last_error=reason)
             if updated != 1:
                 continue
             DeliveryAttempt.objects.filter(
@@ -395,26 +309,12 @@ def outbox_reclaim_abandoned(*, now: datetime | None = None) -> int:
 
 def outbox_due_message_ids(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
     """What the periodic sweep sends to the workers: abandoned rows are reclaimed first, then the
-    due pending rows, oldest first, leaving out those whose task is already queued. A row queued
-    longer ago than the sending timeout is queued again: its task was lost (a broker that lost
-    its data, a worker killed before it claimed the batch). Bounded, so one sweep never floods the
-    broker; the next takes the rest."""
+    due pending rows, oldest first. Bounded, so one sweep never floods the broker; the next takes
+    the rest. A row enqueued twice costs one UPDATE that touches nothing."""
     now = now or timezone.now()
     outbox_reclaim_abandoned(now=now)
-    lost_before = now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
-    due = (
-        OutboxMessage.objects.due(now)
-        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=lost_before))
-        .order_by("next_attempt_at", "pk")
-    )
+    due = OutboxMessage.objects.due(now).order_by("next_attempt_at", "pk")
     return list(due.values_list("pk", flat=True)[:limit])
-
-
-def outbox_queue_due(*, now: datetime | None = None) -> int:
-    """The minute sweep: queue the due messages no task is queued for, in batches."""
-    message_ids = outbox_due_message_ids(now=now)
-    _queue(message_ids)
-    return len(message_ids)
 
 
 # Many emails at once (fan-outs) -------------------------------------------------------------
@@ -451,12 +351,11 @@ def email_enqueue_many(messages: list[dict]) -> dict[tuple[str, str], int]:
     stored = OutboxMessage.objects.filter(
         cause__in={cause for cause, _to in keys}, to_email__in={to for _cause, to in keys}
     ).values_list("pk", "cause", "to_email", "status")
-    found, pending = {}, []
+    found = {}
     for pk, cause, to, status in stored:
         if (cause, to) not in keys:
             continue
         found[(cause, to)] = pk
         if status == Status.PENDING:
-            pending.append(pk)
-    _queue_after_commit(sorted(pending))
+            _schedule_delivery(pk)
     return found

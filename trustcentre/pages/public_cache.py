@@ -8,6 +8,7 @@ cookie goes out, no CSRF token or CSP nonce was used to render it, no query stri
 and page numbers are rendered each time)."""
 
 import hashlib
+import logging
 import secrets
 import time
 from functools import wraps
@@ -25,6 +26,8 @@ from django.utils.http import http_date
 
 from trustcentre.pages.models import PublicContentVersion
 
+logger = logging.getLogger(__name__)
+
 KEY_PREFIX = "public-page"
 # Dates shown on the public pages (an objection window closing, a change taking effect) move
 # with the calendar and not only with edits: the day is part of the key, and nothing is kept
@@ -33,6 +36,25 @@ MAX_AGE_SECONDS = 15 * 60
 
 
 VERSION_KEY = f"{KEY_PREFIX}:version"
+# The token is read from its row again at least this often, so that a change whose token could
+# not be written to the cache (the cache was unreachable at that commit) shows within a minute.
+VERSION_MAX_AGE_SECONDS = 60
+
+
+def _cache_call(method: str, *args, default=None):
+    """A cache operation that never fails the request: with the cache unreachable (Redis down),
+    the page is rendered as if nothing were kept."""
+    try:
+        return getattr(cache, method)(*args)
+    except Exception:
+        logger.warning("public page cache unavailable (%s)", method, exc_info=True)
+        return default
+
+
+def forget_kept_pages() -> None:
+    """Empty what this process keeps beside the cache (for tests, which clear the cache too)."""
+    _NEAR.clear()
+    _KEPT_PATHS.clear()
 
 
 def public_content_changed() -> None:
@@ -48,7 +70,7 @@ def public_content_changed() -> None:
         PublicContentVersion.objects.update_or_create(
             pk=1, defaults={"token": token, "changed_at": timezone.now()}
         )
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, token, None))
+    transaction.on_commit(lambda: _cache_call("set", VERSION_KEY, token, VERSION_MAX_AGE_SECONDS))
 
 
 def _shared_cache() -> bool:
@@ -73,19 +95,19 @@ def _lookup(key: str) -> tuple[str, dict | None]:
     """The current edition's token and the page kept under `key` (the token is kept beside the
     pages in a shared cache, so no query is needed)."""
     if not _shared_cache():
-        return _version_from_row(), cache.get(key)
-    token = cache.get(VERSION_KEY)
+        return _version_from_row(), _cache_call("get", key)
+    token = _cache_call("get", VERSION_KEY)
     if token is None:
         token = _version_from_row()
         # `add`, not `set`: a change committed since the row was read has set its own token.
-        cache.add(VERSION_KEY, token, None)
+        _cache_call("add", VERSION_KEY, token, VERSION_MAX_AGE_SECONDS)
     entry = _NEAR.get(key)
     if (
         entry is None
         or entry["version"] != token
         or entry["rendered_at"] + MAX_AGE_SECONDS < time.time()
     ):
-        entry = cache.get(key)
+        entry = _cache_call("get", key)
         if entry is not None and entry["version"] == token:
             _keep_near(key, entry)
     return token, entry
@@ -177,7 +199,7 @@ def public_page(view):
                 "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
                 "rendered_at": int(time.time()),
             }
-            cache.set(_key(request), entry, MAX_AGE_SECONDS)
+            _cache_call("set", _key(request), entry, MAX_AGE_SECONDS)
             if _shared_cache():
                 _keep_near(_key(request), entry)
             _KEPT_PATHS.add(request.path_info)
