@@ -245,3 +245,11 @@ def test_a_kept_page_carries_the_same_headers_as_a_rendered_one(client):
             assert kept_copy.get(header) == rendered.get(header), (path, header)
         assert set(kept_copy["Vary"].split(", ")) == set(rendered["Vary"].split(", "))
         assert not kept_copy.cookies
+
+
+def test_a_kept_page_is_refused_to_an_unknown_host(client):
+    page(client, "/")
+    kept(client, "/")
+    client.raise_request_exception = False
+    response = client.get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400

@@ -223,6 +223,9 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         if request.path_info in _KEPT_PATHS and _eligible(request):
+            # ALLOWED_HOSTS holds for a kept page as for any other: an unknown Host is refused
+            # here (DisallowedHost, a 400) before anything is served.
+            request.get_host()
             # Anonymous pages are kept in the default zone (a signed-in person's zone may still be
             # active in this thread from the previous request).
             timezone.deactivate()
