@@ -190,45 +190,64 @@ def _cause(incident: Incident, organisation: Organisation) -> str:
     return f"breach-notice:{incident.public_id}:{organisation.public_id}"
 
 
-def _deliver(notification: Notification) -> None:
-    """The notification's emails and webhooks, written to the outbox in the caller's
-    transaction, each recorded as a Delivery."""
-    incident, organisation = notification.incident, notification.organisation
-    cause = _cause(incident, organisation)
-    url = _notice_url(notification)
+def send_to_organisation(
+    *,
+    organisation: Organisation,
+    template: str,
+    cause: str,
+    context: dict,
+    event_type: str,
+    webhook_data: dict,
+    record_email,
+    record_webhook,
+) -> None:
+    """A security notice (the first or a follow-up) to an organisation's recipients by email and
+    to its webhooks, written to the outbox in the caller's transaction; `record_email(address,
+    message)` and `record_webhook(url, message)` keep each delivery."""
     for address, user in recipients_for(organisation):
         message = email_enqueue(
             to=address,
             recipient=user,
             organisation=organisation,
-            template=EMAIL_TEMPLATE,
+            template=template,
             cause=cause,
             context={
+                **context,
                 "name": (user.full_name if user else "") or "",
                 "organisation_name": organisation.name,
-                "incident": incident,
-                "notice_url": url,
                 "time_zone": getattr(user, "time_zone", None) or "UTC",
             },
         )
-        Delivery.objects.create(
-            notification=notification,
-            channel=Delivery.Channel.EMAIL,
-            address=address,
-            outbox_message=message,
-        )
+        record_email(address, message)
     for message in webhook_publish(
-        event_type=WebhookEvent.SECURITY_NOTICE_PUBLISHED,
-        data=notification_webhook_data(notification),
-        cause=cause,
-        organisation=organisation,
+        event_type=event_type, data=webhook_data, cause=cause, organisation=organisation
     ):
+        record_webhook(message.endpoint.url, message)
+
+
+def _deliver(notification: Notification) -> None:
+    """The notification's emails and webhooks, each recorded as a Delivery."""
+    incident = notification.incident
+
+    def record(channel, address, **message):
         Delivery.objects.create(
-            notification=notification,
-            channel=Delivery.Channel.WEBHOOK,
-            address=message.endpoint.url,
-            webhook_message=message,
+            notification=notification, channel=channel, address=address, **message
         )
+
+    send_to_organisation(
+        organisation=notification.organisation,
+        template=EMAIL_TEMPLATE,
+        cause=_cause(incident, notification.organisation),
+        context={"incident": incident, "notice_url": _notice_url(notification)},
+        event_type=WebhookEvent.SECURITY_NOTICE_PUBLISHED,
+        webhook_data=notification_webhook_data(notification),
+        record_email=lambda address, message: record(
+            Delivery.Channel.EMAIL, address, outbox_message=message
+        ),
+        record_webhook=lambda url, message: record(
+            Delivery.Channel.WEBHOOK, url, webhook_message=message
+        ),
+    )
 
 
 @dataclass

@@ -24,12 +24,10 @@ from dpa.breaches.services import (
     _notice_url,
     _require_dpo,
     _utc,
-    recipients_for,
+    send_to_organisation,
 )
 from trustcentre.audit.services import audit_record
 from trustcentre.notifications.models import WebhookEvent
-from trustcentre.notifications.services import email_enqueue
-from trustcentre.notifications.webhooks import webhook_publish
 
 EMAIL_TEMPLATE = "breaches/follow_up"
 NUMBER_FIELDS = ("subjects_affected", "records_affected")
@@ -112,46 +110,33 @@ def follow_up_webhook_data(notice: FollowUpNotice) -> dict:
 
 def _deliver(notice: FollowUpNotice) -> None:
     """The notice's emails and webhooks, to the same recipients as the initial notification,
-    written to the outbox in the caller's transaction, each recorded as a FollowUpDelivery."""
+    each recorded as a FollowUpDelivery."""
     follow_up, notification = notice.follow_up, notice.notification
-    organisation = notification.organisation
-    cause = _cause(follow_up, notification)
-    url = follow_up_url(notice)
-    for address, user in recipients_for(organisation):
-        message = email_enqueue(
-            to=address,
-            recipient=user,
-            organisation=organisation,
-            template=EMAIL_TEMPLATE,
-            cause=cause,
-            context={
-                "name": (user.full_name if user else "") or "",
-                "organisation_name": organisation.name,
-                "incident": follow_up.incident,
-                "follow_up": follow_up,
-                "updates": follow_up.updates(),
-                "notice_url": url,
-                "time_zone": getattr(user, "time_zone", None) or "UTC",
-            },
-        )
+
+    def record(channel, address, **message):
         FollowUpDelivery.objects.get_or_create(
-            notice=notice,
-            channel=FollowUpDelivery.Channel.EMAIL,
-            address=address,
-            defaults={"outbox_message": message},
+            notice=notice, channel=channel, address=address, defaults=message
         )
-    for message in webhook_publish(
+
+    send_to_organisation(
+        organisation=notification.organisation,
+        template=EMAIL_TEMPLATE,
+        cause=_cause(follow_up, notification),
+        context={
+            "incident": follow_up.incident,
+            "follow_up": follow_up,
+            "updates": follow_up.updates(),
+            "notice_url": follow_up_url(notice),
+        },
         event_type=WebhookEvent.SECURITY_NOTICE_FOLLOW_UP,
-        data=follow_up_webhook_data(notice),
-        cause=cause,
-        organisation=organisation,
-    ):
-        FollowUpDelivery.objects.get_or_create(
-            notice=notice,
-            channel=FollowUpDelivery.Channel.WEBHOOK,
-            address=message.endpoint.url,
-            defaults={"webhook_message": message},
-        )
+        webhook_data=follow_up_webhook_data(notice),
+        record_email=lambda address, message: record(
+            FollowUpDelivery.Channel.EMAIL, address, outbox_message=message
+        ),
+        record_webhook=lambda url, message: record(
+            FollowUpDelivery.Channel.WEBHOOK, url, webhook_message=message
+        ),
+    )
 
 
 def follow_up_notices_create(
