@@ -1,9 +1,11 @@
 """django-allauth adapter: how the portal's accounts differ from allauth's defaults."""
 
 import secrets
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +53,18 @@ class AccountAdapter(DefaultAccountAdapter):
         url = super().get_login_redirect_url(request)
         return second_factor_redirect(request, url) or url
 
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The link in a confirmation email carries the page the person was heading for (a
+        gated document's "Create an account" passes it to sign-up as `next`), so confirming
+        lands there instead of on the portal's front page."""
+        from allauth.account.utils import get_next_redirect_url
+
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        next_url = get_next_redirect_url(request) if request is not None else None
+        if next_url:
+            url = f"{url}?{urlencode({'next': next_url})}"
+        return url
+
     def send_account_already_exists_mail(self, email: str) -> None:
         # A sign-up with a new address hashes its password; one with a known address would
         # not, and the difference in time would tell which addresses have accounts.
@@ -72,6 +86,8 @@ class AccountAdapter(DefaultAccountAdapter):
         request = allauth_context.request
         full_context = {"request": request, "email": email}
         full_context["current_site"] = get_current_site(request)
+        full_context["provider_name"] = settings.PROVIDER_NAME
+        full_context["site_url"] = settings.SITE_URL
         full_context.update(context)
         rendered = self.render_mail(template_prefix, email, full_context)
         if rendered.content_subtype == "html":
