@@ -365,7 +365,7 @@ def _content(world):
     group = ControlGroup.objects.create(name="Access control", slug="access-control")
     control = Control.objects.create(group=group, title="MFA", description="Everywhere.")
     world.kwargs["kind"] = "control"
-    world.kwargs["content_staff:item_edit"] = control.public_id
+    world.kwargs["content_staff:item_edit.key"] = control.public_id
     world.kwargs["content_staff:mark_reviewed"] = control.public_id
     world.kwargs["category_id"] = "leads"
 

@@ -4,6 +4,8 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from trustcentre.accounts.models import Membership, Organisation
 
@@ -52,6 +54,21 @@ def staff_required(view):
     return wrapper
 
 
+ROLE_LABELS = {
+    "legal": _("Legal"),
+    "dpo": _("Data protection officer"),
+    "trust_admin": _("Trust admin"),
+}
+
+
+def roles_needed_message(roles) -> str:
+    """What the 403 page tells staff: which role opens the page, so they know whom to ask."""
+    names = [str(ROLE_LABELS.get(role, role)) for role in roles]
+    return str(
+        format_lazy(_("This page needs the staff role {roles}."), roles=str(_(" or ")).join(names))
+    )
+
+
 def staff_role_required(*roles: str):
     def decorator(view):
         @wraps(view)
@@ -59,7 +76,7 @@ def staff_role_required(*roles: str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not any(has_staff_role(request.user, role) for role in roles):
-                raise PermissionDenied
+                raise PermissionDenied(roles_needed_message(roles))
             return view(request, *args, **kwargs)
 
         return staff_required(wrapper)

@@ -75,7 +75,7 @@ class Overview(models.Model):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
 
-class Certification(models.Model):
+class Certification(Reviewable):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     issuer = models.CharField(_("issuer"), max_length=200)

@@ -10,14 +10,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trustcentre.audit.services import audit_record
-from trustcentre.content.models import Control, FaqEntry, next_review_date
+from trustcentre.content.models import Certification, Control, FaqEntry, next_review_date
 from trustcentre.documents import emails
 from trustcentre.documents.models import Document
 from trustcentre.pages.public_cache import public_content_changed
 
 # kind -> model; the kind appears in URLs of "mark reviewed".
-REVIEWABLE = {"document": Document, "control": Control, "faq": FaqEntry}
-KIND_LABELS = {"document": _("Document"), "control": _("Control"), "faq": _("FAQ entry")}
+REVIEWABLE = {
+    "document": Document,
+    "certification": Certification,
+    "control": Control,
+    "faq": FaqEntry,
+}
+KIND_LABELS = {
+    "document": _("Document"),
+    "certification": _("Certification"),
+    "control": _("Control"),
+    "faq": _("FAQ entry"),
+}
 
 
 @dataclass
@@ -111,7 +121,8 @@ def review_reminders_send(*, today: datetime.date | None = None) -> int:
 
 @transaction.atomic
 def content_save(*, form, kind: str, user, request=None):
-    """Save a control or FAQ entry edited on the staff pages, with its audit event."""
+    """Save a piece of the public trust centre edited on the staff pages (overview, a
+    certification, a control or its group, an FAQ entry or its category), with its audit event."""
     created = form.instance.pk is None
     obj = form.save()
     public_content_changed()

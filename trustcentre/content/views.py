@@ -17,11 +17,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trustcentre.accounts.mfa import safe_next_url
 from trustcentre.accounts.permissions import staff_role_required
 from trustcentre.content import selectors, services
-from trustcentre.content.forms import EDITABLE
-from trustcentre.content.models import Certification, Control, ControlGroup, FaqEntry
+from trustcentre.content.forms import EDITABLE, OverviewForm
+from trustcentre.content.models import (
+    Certification,
+    Control,
+    ControlGroup,
+    FaqCategory,
+    FaqEntry,
+    Overview,
+)
 from trustcentre.documents.forms import DownloadLookupForm
 from trustcentre.documents.models import Document, DocumentEvent
 from trustcentre.documents.views_staff import staff_users
+from trustcentre.lib.moments import format_day
 
 CONTENT_ROLES = ("trust_admin", "legal")
 
@@ -40,8 +48,10 @@ def home(request):
                 "controls": Control.objects.count(),
                 "groups": ControlGroup.objects.count(),
                 "faq": FaqEntry.objects.count(),
+                "categories": FaqCategory.objects.count(),
                 "certifications": Certification.objects.count(),
             },
+            "overview": Overview.objects.order_by("-pk").first(),
             "overdue": sum(1 for item in due if item.overdue),
             "due_soon": sum(1 for item in due if not item.overdue),
         },
@@ -73,45 +83,63 @@ def mark_reviewed(request, kind, public_id):
     messages.success(
         request,
         _("“%(title)s” marked reviewed; next review on %(date)s.")
-        % {"title": obj, "date": obj.next_review_on.strftime("%d %b %Y")},
+        % {"title": obj, "date": format_day(obj.next_review_on)},
     )
     return redirect(safe_next_url(request, reverse("content_staff:reviews")))
+
+
+def _editable(kind):
+    spec = EDITABLE.get(kind)
+    if spec is None:
+        raise Http404
+    return spec
+
+
+def _cell(obj, path: str):
+    for attr in path.split("."):
+        obj = getattr(obj, attr, None)
+    return obj
 
 
 @never_cache
 @staff_role_required(*CONTENT_ROLES)
 @require_GET
 def item_list(request, kind):
-    form_class = EDITABLE.get(kind)
-    if form_class is None:
-        raise Http404
-    model = form_class._meta.model
-    parent = "group" if kind == "control" else "category"
-    items = model.objects.select_related(parent, "owner")
+    spec = _editable(kind)
+    items = spec.form._meta.model.objects.select_related(*spec.related)
+    rows = [
+        {
+            "obj": item,
+            "key": getattr(item, spec.key),
+            "cells": [_cell(item, path) for _, path in spec.columns],
+        }
+        for item in items
+    ]
     return render(
         request,
         "content/staff/item_list.html",
-        {"kind": kind, "items": list(items), "parent": parent, "title": _title(kind)},
+        {"kind": kind, "spec": spec, "rows": rows, "title": spec.title},
     )
-
-
-def _title(kind) -> str:
-    return _("Controls") if kind == "control" else _("FAQ")
 
 
 @never_cache
 @staff_role_required(*CONTENT_ROLES)
 @require_http_methods(["GET", "POST"])
-def item_edit(request, kind, public_id=None):
-    """Create or edit a control or an FAQ entry; the change is audited."""
-    form_class = EDITABLE.get(kind)
-    if form_class is None:
-        raise Http404
+def item_edit(request, kind, key=None):
+    """Create or edit a piece of the public trust centre; the change is audited and the
+    public page shows it at once."""
+    spec = _editable(kind)
     instance = None
-    if public_id is not None:
-        instance = get_object_or_404(form_class._meta.model, public_id=public_id)
-    form = form_class(request.POST if request.method == "POST" else None, instance=instance)
-    form.fields["owner"].queryset = staff_users()
+    if key is not None:
+        try:
+            instance = spec.form._meta.model.objects.filter(**{spec.key: key}).first()
+        except ValidationError:  # not a UUID
+            instance = None
+        if instance is None:
+            raise Http404
+    form = spec.form(request.POST if request.method == "POST" else None, instance=instance)
+    if "owner" in form.fields:
+        form.fields["owner"].queryset = staff_users()
     if request.method == "POST" and form.is_valid():
         obj = services.content_save(form=form, kind=kind, user=request.user, request=request)
         messages.success(request, _("“%(title)s” saved.") % {"title": obj})
@@ -119,8 +147,22 @@ def item_edit(request, kind, public_id=None):
     return render(
         request,
         "content/staff/item_edit.html",
-        {"form": form, "kind": kind, "instance": instance, "title": _title(kind)},
+        {"form": form, "kind": kind, "spec": spec, "instance": instance, "title": spec.title},
     )
+
+
+@never_cache
+@staff_role_required(*CONTENT_ROLES)
+@require_http_methods(["GET", "POST"])
+def overview_edit(request):
+    """The text at the top of the public page: one, edited in place."""
+    instance = Overview.objects.order_by("-pk").first()
+    form = OverviewForm(request.POST if request.method == "POST" else None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.content_save(form=form, kind="overview", user=request.user, request=request)
+        messages.success(request, _("The overview is saved; the public page shows it now."))
+        return redirect("content_staff:home")
+    return render(request, "content/staff/overview_edit.html", {"form": form, "overview": instance})
 
 
 @never_cache

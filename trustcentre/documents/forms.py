@@ -118,3 +118,14 @@ class AnswerForm(forms.Form):
 
 class DownloadLookupForm(forms.Form):
     download_id = forms.UUIDField(label=_("Download id (from the stamp)"))
+
+
+class NdaVersionForm(forms.Form):
+    """A new NDA version: versions are append-only, so editing the text publishes the next one."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Plain text; everyone accepts this exact text from its publication on."),
+    )

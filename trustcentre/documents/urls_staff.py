@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("nda-uploads/<uuid:public_id>/", views.nda_upload_detail, name="nda_upload_detail"),
     path("nda-uploads/<uuid:public_id>/file/", views.nda_upload_file, name="nda_upload_file"),
+    path("nda-versions/", views.nda_version_list, name="nda_version_list"),
     path("documents/", views.document_list, name="document_list"),
     path("documents/<uuid:public_id>/", views.document_detail, name="document_detail"),
     path("questionnaires/", views.questionnaire_list, name="questionnaire_list"),

@@ -18,6 +18,7 @@ from trustcentre.documents.forms import (
     AnswerForm,
     ApproveForm,
     DocumentForm,
+    NdaVersionForm,
     ReasonForm,
     StaffRequestFilterForm,
     VersionForm,
@@ -28,6 +29,7 @@ from trustcentre.documents.models import (
     Document,
     DocumentEvent,
     NdaAcceptance,
+    NdaVersion,
     Questionnaire,
 )
 from trustcentre.lib.files import file_response
@@ -346,4 +348,38 @@ def questionnaire_file(request, public_id):
         read_private(questionnaire.storage_name),
         filename=questionnaire.filename,
         content_type="application/octet-stream",
+    )
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_http_methods(["GET", "POST"])
+def nda_version_list(request):
+    """Every NDA version with how many accepted it, and the form that publishes the next one
+    (prefilled with the current text: versions are never edited in place)."""
+    accepted = Q(acceptances__status=NdaAcceptance.Status.ACCEPTED)
+    versions = list(NdaVersion.objects.annotate(accepted=Count("acceptances", filter=accepted)))
+    current = NdaVersion.current()
+    initial = {"title": current.title, "text": current.text} if current else None
+    form = NdaVersionForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if current is not None and form.cleaned_data["text"] == current.text:
+            form.add_error("text", _("The text is the same as the current version's."))
+        else:
+            version = services.nda_version_publish(
+                user=request.user,
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+                request=request,
+            )
+            messages.success(
+                request,
+                _("Version %(number)d is published; new acceptances are of this text.")
+                % {"number": version.number},
+            )
+            return redirect("documents_staff:nda_version_list")
+    return render(
+        request,
+        "documents/staff/nda_version_list.html",
+        {"versions": versions, "current": current, "form": form},
     )
