@@ -27,6 +27,9 @@ class PagesConfig(AppConfig):
     verbose_name = "Pages"
 
     def ready(self):
+        from trustcentre.pages import todos
+
+        todos.discover()
         post_migrate.connect(
             site_follows_site_url, sender=self, dispatch_uid="pages.site_follows_site_url"
         )

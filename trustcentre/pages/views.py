@@ -15,6 +15,7 @@ from kombu import Connection
 
 from trustcentre.accounts.permissions import staff_required
 from trustcentre.lib.search import search_query
+from trustcentre.pages import todos
 from trustcentre.pages.public_cache import public_page
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,26 @@ def portal_links_for(memberships) -> list[dict]:
         except NoReverseMatch:
             continue
         links.append({"url": url, "title": title, "description": description})
+    # Members and API keys belong to one organisation each; API keys are its admins' only.
+    for membership in memberships:
+        slug, name = membership.organisation.slug, membership.organisation.name
+        links.append(
+            {
+                "url": reverse("accounts:organisation_detail", args=[slug]),
+                "title": _("Members of %(organisation)s") % {"organisation": name},
+                "description": _("Who belongs to the organisation, their roles and invitations."),
+            }
+        )
+        if membership.is_admin:
+            links.append(
+                {
+                    "url": reverse("api_keys:list", args=[slug]),
+                    "title": _("API keys of %(organisation)s") % {"organisation": name},
+                    "description": _(
+                        "Keys for the organisation's integrations: create, see last use, revoke."
+                    ),
+                }
+            )
     return links
 
 
@@ -143,7 +164,11 @@ def portal_home(request):
     return render(
         request,
         "pages/portal_home.html",
-        {"memberships": memberships, "portal_links": portal_links_for(memberships)},
+        {
+            "memberships": memberships,
+            "todos": todos.todos_for(request.user, memberships),
+            "portal_links": portal_links_for(memberships),
+        },
     )
 
 
@@ -257,8 +282,10 @@ def workbench_notes_for(user) -> dict[str, list[str]]:
 def staff_home(request):
     cards = workbench_cards_for(request.user)
     notes = workbench_notes_for(request.user)
+    queues = todos.queues_for(request.user)
     for card in cards:
         card["notes"] = notes.get(card["name"], [])
+        card["queues"] = queues.get(card["name"], [])
     return render(request, "pages/staff_home.html", {"workbench_cards": cards})
 
 
