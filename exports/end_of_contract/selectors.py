@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from exports.end_of_contract import periods
@@ -19,6 +18,7 @@ from exports.end_of_contract.models import (
 from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.selectors import portal_organisations
 from trustcentre.jobs.models import JobStatus
+from trustcentre.lib.moments import format_day
 
 LEAVING_KINDS = (Organisation.Kind.CUSTOMER, Organisation.Kind.FORMER_CUSTOMER)
 BEFORE_ERASURE = (CaseStatus.AWAITING_CHOICE, CaseStatus.TRANSITION, CaseStatus.RETRIEVAL)
@@ -145,7 +145,7 @@ def case_timeline(
 
 
 def _day(value: datetime.date) -> str:
-    return date_format(value, "j M Y")
+    return format_day(value)
 
 
 def case_next_step(case: EndOfContractCase, *, today: datetime.date | None = None) -> str:

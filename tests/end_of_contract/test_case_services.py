@@ -44,7 +44,7 @@ def test_beat_opens_a_case_when_the_contract_end_passes(ended_org, admin_a, org_
     ).exists()
     email = OutboxMessage.objects.get(cause=f"eoc-opened:{case.public_id}")
     assert email.to_email == admin_a.email
-    assert "2 March 2026" in email.body_text and "1 April 2026" in email.body_text
+    assert "2 Mar 2026" in email.body_text and "1 Apr 2026" in email.body_text
     # Idempotent: the next beat run opens nothing more; org_b has no contract end.
     assert services.cases_open_for_ended_contracts(today=OPENED_ON) == 0
     assert EndOfContractCase.objects.count() == 1

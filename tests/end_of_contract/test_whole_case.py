@@ -18,6 +18,7 @@ from tests.end_of_contract.helpers import tenant_row_counts
 from trustcentre.accounts.models import Organisation
 from trustcentre.audit.models import AuditEvent
 from trustcentre.jobs.models import JobStatus
+from trustcentre.lib.moments import format_day
 from trustcentre.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ def test_whole_case_from_choice_to_certificate(
         certificate.backups_overwritten_by
         == certificate.rendered_at.date() + datetime.timedelta(days=35)
     )
-    assert certificate.backups_overwritten_by.isoformat() in text
+    assert format_day(certificate.backups_overwritten_by) in text
 
     done = OutboxMessage.objects.get(cause=f"eoc-deleted:{case.public_id}")
     assert certificate.sha256 in done.body_text and "Dispute 2026-114 pending" in done.body_text
