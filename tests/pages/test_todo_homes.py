@@ -38,9 +38,15 @@ def test_a_dpa_to_sign_is_on_the_admins_home_until_it_is_in_force(client, admin_
     assert "What needs your attention" in page
     assert f"Sign the data processing agreement, version {dpa_version.number}" in page
     assert "Published:" in page
-    give_dpa(admin_a.memberships.get().organisation)
+    agreement = give_dpa(admin_a.memberships.get().organisation)
     page = client.get("/portal/").content.decode()
     assert "Sign the data processing agreement" not in page
+    assert "Your DPA is countersigned: download the executed copy" in page
+    Agreement.objects.filter(pk=agreement.pk).update(
+        executed_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    page = client.get("/portal/").content.decode()
+    assert "Your DPA is countersigned" not in page
     assert "Nothing needs your attention now." in page
 
 
