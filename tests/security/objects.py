@@ -258,6 +258,7 @@ def _documents(world, remember, member_a):
 def _subprocessors(world, remember, admin_a, legal):
     from subprocessors import services
     from subprocessors.models import NoticeOrganisation, Objection, SubProcessor, TransferMechanism
+    from tests.subprocessors.assessing import assess
     from trustcentre.notifications.models import WebhookEndpoint
 
     def make(name, status=SubProcessor.Status.ACTIVE):
@@ -277,6 +278,11 @@ def _subprocessors(world, remember, admin_a, legal):
     services.register_initialise()
     proposed = make("Warehouse", status=SubProcessor.Status.PROPOSED)
     world.kwargs["subprocessors_staff:subprocessor"] = hosting.public_id
+    assessment = assess(proposed, assessor=legal)
+    world.kwargs["subprocessors_staff:assessments"] = proposed.public_id
+    world.kwargs["subprocessors_staff:assessment_new"] = proposed.public_id
+    world.kwargs["subprocessors_staff:assessment"] = assessment.public_id
+    world.kwargs["subprocessors_staff:assessment_delete"] = assessment.public_id
     notice = services.notice_create(
         kind="add", subprocessor=proposed, summary="Warehouse", reason="Reports", user=legal
     )
