@@ -261,19 +261,26 @@ class SubprocessorsConfig(AppConfig):
             # was assessed last year, so its review shows as coming up.
             assessor = User.objects.filter(email="legal@northwind.example").first()
             if assessor is not None:
-                for subject, result, when in (
-                    (proposed, "approved", timezone.localdate() - datetime.timedelta(days=3)),
+                today = timezone.localdate()
+                assessed = [
+                    (sp, "approved", today - datetime.timedelta(days=60 + 20 * index))
+                    for index, sp in enumerate(SubProcessor.objects.order_by("name"))
+                    if sp.name not in ("Hetzner Online", "Postmark", "Mixpanel")
+                ]
+                assessed += [
+                    (proposed, "approved", today - datetime.timedelta(days=3)),
                     (
                         SubProcessor.objects.get(name="Hetzner Online"),
                         "approved",
-                        timezone.localdate() - datetime.timedelta(days=350),
+                        today - datetime.timedelta(days=350),
                     ),
                     (
                         SubProcessor.objects.get(name="Postmark"),
                         "conditional",
-                        timezone.localdate() - datetime.timedelta(days=120),
+                        today - datetime.timedelta(days=120),
                     ),
-                ):
+                ]
+                for subject, result, when in assessed:
                     services.assessment_record(
                         subprocessor=subject,
                         assessor=assessor,

@@ -95,6 +95,7 @@ def build_world() -> World:
     _end_of_contract(world, remember, admin_a)
     _documents(world, remember, member_a)
     _subprocessors(world, remember, admin_a, legal)
+    _retention(world, legal)
     _rights_requests(world, remember)
     _notifications(world, remember, admin_a)
     _audit(world, remember, legal)
@@ -253,6 +254,15 @@ def _documents(world, remember, member_a):
         "documents_staff:questionnaire_file",
     ):
         remember(name, questionnaire)
+
+
+def _retention(world, legal):
+    from retention import services
+
+    rule = services.retention_rule_create(
+        data="Audit log", period="P6Y", starts="Written", at_end="Deleted", user=legal
+    )
+    world.kwargs["retention_staff:rule"] = rule.public_id
 
 
 def _subprocessors(world, remember, admin_a, legal):
