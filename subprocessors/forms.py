@@ -199,8 +199,9 @@ def _area(label, help_text):
 
 
 class AssessmentForm(forms.Form):
+    # Not required here: the service names every missing part at once, the day included.
     assessed_on = forms.DateField(
-        label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Assessed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     security_controls = _area(
         _("Security controls"), _("Access control, encryption, logging, vulnerability handling.")
@@ -249,7 +250,7 @@ class AssessmentForm(forms.Form):
         data = self.cleaned_data
         evidence = data.get("evidence")
         return {
-            "assessed_on": data["assessed_on"],
+            "assessed_on": data.get("assessed_on"),
             "result": data["result"],
             "next_review_on": data.get("next_review_on"),
             "evidence": [evidence] if evidence else [],

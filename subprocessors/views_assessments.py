@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -48,7 +49,11 @@ def assessment_list(request, public_id):
 def assessment_new(request, public_id):
     subprocessor = get_object_or_404(SubProcessor, public_id=public_id)
     posted = request.method == "POST"
-    form = AssessmentForm(request.POST if posted else None, request.FILES if posted else None)
+    form = AssessmentForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"assessed_on": timezone.localdate()},
+    )
     if posted and form.is_valid():
         try:
             assessment = services.assessment_record(

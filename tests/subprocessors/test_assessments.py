@@ -108,9 +108,10 @@ def test_an_assessment_without_a_result_is_refused_with_a_clear_message(
         "Give the assessment's result: approved, conditional or rejected."
     ]
     url = f"/staff/subprocessors/register/{unassessed.public_id}/assessments/new/"
-    response = staff_client.post(url, _form(result="", resilience=""))
+    response = staff_client.post(url, _form(result="", resilience="", assessed_on=""))
     assert response.status_code == 400
     page = response.content.decode()
+    assert "Give the day of the assessment." in page  # every missing part named at once
     assert "Give the assessment&#x27;s result: approved, conditional or rejected." in page
     assert "Say what was found about resilience." in page
     assert not Assessment.objects.exists()
