@@ -69,6 +69,7 @@ def free_port() -> int:
 
 def cleanup() -> None:
     from subprocessors.models import (
+        Assessment,
         ChangeNotice,
         NoticeDispatch,
         NoticeOrganisation,
@@ -89,6 +90,7 @@ def cleanup() -> None:
         notice.deliveries.all().delete()
         notice.delete()
     NoticeDispatch.objects.filter(pk__in=dispatch_ids).delete()
+    Assessment.objects.filter(subprocessor__name__startswith=PREFIX).delete()
     SubProcessor.objects.filter(name__startswith=PREFIX).delete()
     Subscription.objects.filter(email__startswith=PREFIX).delete()
 
@@ -111,7 +113,8 @@ def main() -> None:
         from django.utils import timezone
 
         from subprocessors import services, terms
-        from subprocessors.models import SubProcessor, Subscription
+        from subprocessors.models import Assessment, SubProcessor, Subscription
+        from trustcentre.accounts.models import User
         from trustcentre.notifications.models import OutboxMessage
         from trustcentre.notifications.services import message_deliver
 
@@ -138,6 +141,14 @@ def main() -> None:
             purpose="Reports",
             countries=["US"],
             transfer_mechanism="dpf",
+        )
+        assessor, _created = User.objects.get_or_create(email=f"{PREFIX}assessor@example.test")
+        services.assessment_record(
+            subprocessor=proposed,
+            assessor=assessor,
+            assessed_on=timezone.localdate(),
+            result="approved",
+            **{name: "Benchmark" for name in Assessment.AREAS},
         )
         notice = services.notice_create(
             kind="add", subprocessor=proposed, summary=f"{PREFIX}notice", reason="Benchmark"

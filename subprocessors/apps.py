@@ -136,11 +136,30 @@ DEMO_REGISTER = [
     ),
 ]
 
+# What the demo's assessments found, area by area (the provider's example).
+DEMO_ASSESSMENT_AREAS = {
+    "security_controls": "Access control, encryption at rest and in transit, logging reviewed "
+    "against the vendor's security whitepaper and latest penetration test summary.",
+    "data_protection_terms": "The vendor's DPA flows down the Art. 28(3) GDPR terms, including "
+    "audit rights, deletion at the end and notice of further sub-processors.",
+    "transfer_mechanism": "Transfers rely on the EU-US Data Privacy Framework, with the EU SCCs "
+    "as a fallback; transfer impact assessment on file.",
+    "certifications": "ISO/IEC 27001 and SOC 2 Type II reports, valid and in scope.",
+    "resilience": "Multi-region hosting, daily backups, restore tested; exit plan documented.",
+}
+
 
 class SubprocessorsConfig(AppConfig):
     name = "subprocessors"
     label = "subprocessors"
     verbose_name = "Sub-processors"
+
+    def ready(self):
+        # Assessments come up for review on the trust centre's cadence, reminded with the rest.
+        from subprocessors.services.assessments import assessment_reviews_due
+        from trustcentre.content.services import register_review_source
+
+        register_review_source(assessment_reviews_due)
 
     def workbench_notes(self, user) -> dict:
         """For the staff home: the changes held past their date by open objections."""
@@ -171,7 +190,7 @@ class SubprocessorsConfig(AppConfig):
 
         from subprocessors import services, terms
         from subprocessors.models import ListVersion, SubProcessor, Subscription, Topic
-        from trustcentre.accounts.models import Membership, Organisation
+        from trustcentre.accounts.models import Membership, Organisation, User
 
         if SubProcessor.objects.exists():
             return
@@ -238,6 +257,37 @@ class SubprocessorsConfig(AppConfig):
                 transfer_mechanism="dpf",
                 website="https://www.mixpanel.example",
             )
+            # Assessed before it is announced, as every addition must be; the hosting provider
+            # was assessed last year, so its review shows as coming up.
+            assessor = User.objects.filter(email="legal@northwind.example").first()
+            if assessor is not None:
+                today = timezone.localdate()
+                assessed = [
+                    (sp, "approved", today - datetime.timedelta(days=60 + 20 * index))
+                    for index, sp in enumerate(SubProcessor.objects.order_by("name"))
+                    if sp.name not in ("Hetzner Online", "Postmark", "Mixpanel")
+                ]
+                assessed += [
+                    (proposed, "approved", today - datetime.timedelta(days=3)),
+                    (
+                        SubProcessor.objects.get(name="Hetzner Online"),
+                        "approved",
+                        today - datetime.timedelta(days=350),
+                    ),
+                    (
+                        SubProcessor.objects.get(name="Postmark"),
+                        "conditional",
+                        today - datetime.timedelta(days=120),
+                    ),
+                ]
+                for subject, result, when in assessed:
+                    services.assessment_record(
+                        subprocessor=subject,
+                        assessor=assessor,
+                        assessed_on=when,
+                        result=result,
+                        **DEMO_ASSESSMENT_AREAS,
+                    )
             notice = services.notice_create(
                 kind="add",
                 subprocessor=proposed,

@@ -3,7 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from subprocessors.models import ChangeNotice, Objection, SubProcessor, Topic, TransferMechanism
+from subprocessors.models import (
+    Assessment,
+    ChangeNotice,
+    Objection,
+    SubProcessor,
+    Topic,
+    TransferMechanism,
+)
 from trustcentre.notifications.models import WebhookEvent
 
 
@@ -182,3 +189,70 @@ class NoticeFilterForm(forms.Form):
         label=_("Status"), choices=[("", _("Any")), *ChangeNotice.Status.choices], required=False
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+def _area(label, help_text):
+    # Required by the service, which says which area is missing.
+    return forms.CharField(
+        label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=help_text
+    )
+
+
+class AssessmentForm(forms.Form):
+    # Not required here: the service names every missing part at once, the day included.
+    assessed_on = forms.DateField(
+        label=_("Assessed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    security_controls = _area(
+        _("Security controls"), _("Access control, encryption, logging, vulnerability handling.")
+    )
+    data_protection_terms = _area(
+        _("Data protection terms"),
+        _("The sub-processing agreement: Art. 28(3) terms flowed down, audit and deletion."),
+    )
+    transfer_mechanism = _area(
+        _("Transfer mechanism"),
+        _("Where the data goes and on what basis (adequacy, SCCs, DPF), transfer assessment."),
+    )
+    certifications = _area(
+        _("Certifications"), _("ISO/IEC 27001, SOC 2 and the like: scope and validity.")
+    )
+    resilience = _area(
+        _("Resilience"), _("Availability, backups, business continuity, exit options.")
+    )
+    result = forms.ChoiceField(
+        label=_("Result"),
+        required=False,
+        choices=[("", _("Choose the result")), *Assessment.Result.choices],
+    )
+    next_review_on = forms.DateField(
+        label=_("Next review"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: one review interval after the assessment."),
+    )
+    evidence = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("PDF or office document; kept privately. Add more by editing the assessment."),
+    )
+
+    @classmethod
+    def initial_for(cls, assessment: Assessment) -> dict:
+        return {
+            "assessed_on": assessment.assessed_on,
+            "result": assessment.result,
+            "next_review_on": assessment.next_review_on,
+            **{name: getattr(assessment, name) for name in Assessment.AREAS},
+        }
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        evidence = data.get("evidence")
+        return {
+            "assessed_on": data.get("assessed_on"),
+            "result": data["result"],
+            "next_review_on": data.get("next_review_on"),
+            "evidence": [evidence] if evidence else [],
+            **{name: data.get(name, "") for name in Assessment.AREAS},
+        }

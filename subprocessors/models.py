@@ -502,3 +502,101 @@ class NoticeDelivery(models.Model):
 
     def __str__(self):
         return f"{self.notice_id} → {self.email}"
+
+
+class Assessment(models.Model):
+    """Legal's assessment of a sub-processor before it is added and then on the review cadence:
+    what was found in each area, the result, the evidence, and when to look again."""
+
+    class Result(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        CONDITIONAL = "conditional", _("Conditional")
+        REJECTED = "rejected", _("Rejected")
+
+    # The areas every assessment covers, in the order the pages show them.
+    AREAS = (
+        "security_controls",
+        "data_protection_terms",
+        "transfer_mechanism",
+        "certifications",
+        "resilience",
+    )
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subprocessor = models.ForeignKey(
+        SubProcessor,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("sub-processor"),
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assessor"),
+    )
+    security_controls = models.TextField(_("security controls"))
+    data_protection_terms = models.TextField(_("data protection terms"))
+    transfer_mechanism = models.TextField(_("transfer mechanism"))
+    certifications = models.TextField(_("certifications"))
+    resilience = models.TextField(_("resilience"))
+    result = models.CharField(_("result"), max_length=12, choices=Result.choices)
+    next_review_on = models.DateField(_("next review"))
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-assessed_on", "-created_at"]
+        verbose_name = _("sub-processor assessment")
+        verbose_name_plural = _("sub-processor assessments")
+
+    def __str__(self):
+        return _("Assessment of %(name)s") % {"name": self.subprocessor.name}
+
+    @property
+    def owner(self):
+        """Whose the next review is (the review cadence reminds owners): the assessor."""
+        return self.assessor
+
+    @property
+    def clears_addition(self) -> bool:
+        """A sub-processor may be announced only after an assessment that did not reject it."""
+        return self.result in (self.Result.APPROVED, self.Result.CONDITIONAL)
+
+    @property
+    def review_overdue(self) -> bool:
+        return self.next_review_on < timezone.localdate()
+
+    def areas(self) -> list[tuple[str, str]]:
+        return [
+            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            for name in self.AREAS
+        ]
+
+
+class AssessmentEvidence(models.Model):
+    """A file behind an assessment (a certificate, an audit report, signed terms), kept in
+    private storage under a key the server chose and served only by a signed, expiring link."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("assessment")
+    )
+    storage_name = models.CharField(max_length=300)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=150)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("assessment evidence")
+        verbose_name_plural = _("assessment evidence")
+
+    def __str__(self):
+        return self.filename

@@ -158,3 +158,13 @@ def _show(value) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
     return str(value) if value not in (None, "") else "—"
+
+
+def last_assessment_by_entry(entries) -> dict:
+    """The last assessment of each listed sub-processor, keyed by the public id a list entry
+    carries (what customers see on the register: its date and result)."""
+    from subprocessors.services.assessments import latest_assessments
+
+    ids = SubProcessor.objects.filter(public_id__in=[entry["id"] for entry in entries])
+    latest = latest_assessments(ids.values_list("pk", flat=True))
+    return {str(a.subprocessor.public_id): a for a in latest.values()}

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from subprocessors import views_assessments
 from subprocessors import views_staff as views
 
 app_name = "subprocessors_staff"
@@ -11,6 +12,31 @@ urlpatterns = [
     path("subprocessors/register/", views.register, name="register"),
     path("subprocessors/register/new/", views.subprocessor_new, name="subprocessor_new"),
     path("subprocessors/register/<uuid:public_id>/", views.subprocessor_edit, name="subprocessor"),
+    path(
+        "subprocessors/register/<uuid:public_id>/assessments/",
+        views_assessments.assessment_list,
+        name="assessments",
+    ),
+    path(
+        "subprocessors/register/<uuid:public_id>/assessments/new/",
+        views_assessments.assessment_new,
+        name="assessment_new",
+    ),
+    path(
+        "subprocessors/assessments/<uuid:public_id>/",
+        views_assessments.assessment_detail,
+        name="assessment",
+    ),
+    path(
+        "subprocessors/assessments/<uuid:public_id>/delete/",
+        views_assessments.assessment_delete,
+        name="assessment_delete",
+    ),
+    path(
+        "subprocessors/assessments/evidence/<str:token>/",
+        views_assessments.evidence_download,
+        name="assessment_evidence",
+    ),
     path("subprocessors/notices/new/", views.notice_new, name="notice_new"),
     path("subprocessors/notices/<uuid:public_id>/", views.notice_detail, name="notice"),
     path(

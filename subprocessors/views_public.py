@@ -34,6 +34,8 @@ NOTICES_PER_PAGE = 20
 def subprocessor_list(request):
     version = selectors.current_version()
     entries = version.entries if version else []
+    assessed = selectors.last_assessment_by_entry(entries)
+    entries = [{**entry, "assessment": assessed.get(entry["id"])} for entry in entries]
     return render(
         request,
         "subprocessors/list.html",

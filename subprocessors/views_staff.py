@@ -59,8 +59,10 @@ def home(request):
 @legal_required
 @require_GET
 def register(request):
-    subprocessors = SubProcessor.objects.order_by("status", "name")
-    return render(request, "subprocessors/staff_register.html", {"subprocessors": subprocessors})
+    subprocessors = list(SubProcessor.objects.order_by("status", "name"))
+    latest = services.latest_assessments(sp.pk for sp in subprocessors)
+    rows = [(sp, latest.get(sp.pk)) for sp in subprocessors]
+    return render(request, "subprocessors/staff_register.html", {"rows": rows})
 
 
 @never_cache
@@ -166,6 +168,7 @@ def _notice_context(notice, **extra) -> dict:
         "held_by": selectors.held_by(notice),
         "dispatch": notice.dispatch,
         "dispatch_statuses": NoticeDispatch.Status,
+        "assessment": services.latest_assessment(notice.subprocessor),
     }
     context.update(extra)
     return context

@@ -13,4 +13,5 @@ urlpatterns: list = [
     path("", include("rights_requests.api")),
     path("", include("dpa.api")),
     path("", include("dpa.breaches.api")),
+    path("", include("retention.api")),
 ]

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "dpa",
     "dpa.breaches",
     "trustcentre.sso",
+    "retention",
 ]
 
 MIDDLEWARE = [

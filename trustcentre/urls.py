@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(".well-known/security.txt", security_txt, name="security_txt"),
     path("data-act/", include("exports.urls_register")),
+    path("retention/", include("retention.urls")),
     # Our second-factor pages (django-otp) first, so allauth never shadows them.
     path("accounts/", include("trustcentre.accounts.urls_mfa")),
     path("accounts/sso/", include("trustcentre.sso.urls")),
@@ -49,6 +50,7 @@ urlpatterns = [
     path("staff/dpa/", include("dpa.urls_staff")),
     path("staff/incidents/", include("dpa.breaches.urls_staff")),
     path("staff/sso/", include("trustcentre.sso.urls_staff")),
+    path("staff/", include("retention.urls_staff")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("trustcentre.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

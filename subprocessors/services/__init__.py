@@ -1,7 +1,19 @@
 """The sub-processor use cases, one module per area; import them from here."""
 
+from subprocessors.services.assessments import (  # noqa: F401
+    AssessmentRequired,
+    assessment_delete,
+    assessment_record,
+    assessment_update,
+    evidence_file_response,
+    evidence_from_token,
+    evidence_token,
+    latest_assessment,
+    latest_assessments,
+)
 from subprocessors.services.dispatch import dispatch_run, dispatches_due  # noqa: F401
 from subprocessors.services.notices import (  # noqa: F401
+    NotAssessed,
     NoticeStateError,
     notice_acknowledge,
     notice_announce,

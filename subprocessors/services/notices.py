@@ -20,6 +20,7 @@ from subprocessors.models import (
     SubProcessor,
     TransferMechanism,
 )
+from subprocessors.services.assessments import AssessmentRequired, assessment_required_for
 from subprocessors.services.dispatch import attach_to_dispatch
 from subprocessors.services.emails import proceed_emails_enqueue
 from subprocessors.services.register import list_version_publish
@@ -48,6 +49,10 @@ CHANGEABLE_FIELDS = (
 
 class NoticeStateError(Exception):
     """The notice is not in a state that allows this step."""
+
+
+class NotAssessed(NoticeStateError, AssessmentRequired):
+    """The sub-processor a notice adds has no completed assessment."""
 
 
 def _clean_changes(changes: dict) -> dict:
@@ -154,6 +159,10 @@ def notice_announce(
         notice = ChangeNotice.objects.select_for_update().get(pk=notice.pk)
         if notice.status != Status.DRAFT:
             raise NoticeStateError(_("Only a draft can be announced."))
+        try:
+            assessment_required_for(notice)
+        except AssessmentRequired as refusal:
+            raise NotAssessed(str(refusal)) from None
         organisations = _concerned_organisations(notice)
         default_deadline = terms.objection_deadline(
             announced_at=now, window_days=terms.objection_window_for(None)

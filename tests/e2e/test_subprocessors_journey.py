@@ -21,6 +21,7 @@ from subprocessors import services, terms
 from subprocessors.models import ChangeNotice, Objection, SubProcessor, Subscription
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import sign_in, sign_in_with_code, sign_out
+from tests.subprocessors.assessing import assess
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +53,7 @@ def setting_up(settings, admin_a, member_a):
             services=["Analytics"],
         )
     services.register_initialise()
-    services.subprocessor_create(
+    warehouse = services.subprocessor_create(
         status="proposed",
         name="Warehouse",
         legal_entity="Warehouse Inc.",
@@ -62,6 +63,7 @@ def setting_up(settings, admin_a, member_a):
         services=["Analytics"],
     )
     legal = make_user("lena@provider.test", roles=["legal"], full_name="Lena Legal")
+    assess(warehouse, assessor=legal)
     device = TOTPDevice.objects.create(user=legal, name="Phone", confirmed=True)
     return legal, device
 

@@ -11,6 +11,7 @@ from subprocessors import services
 from subprocessors.models import NoticeDispatch, SubProcessor, Subscription
 from subprocessors.tasks import run_dispatch
 from tests.reliability.conftest import wait_for
+from tests.subprocessors.assessing import assess
 from trustcentre.notifications.models import OutboxMessage
 from trustcentre.notifications.tasks import deliver_due_messages
 
@@ -55,6 +56,7 @@ def draft_notice():
         countries=["US"],
         transfer_mechanism="dpf",
     )
+    assess(proposed)
     return services.notice_create(
         kind="add", subprocessor=proposed, summary="Warehouse", reason="Reports"
     )

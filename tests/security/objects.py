@@ -95,6 +95,7 @@ def build_world() -> World:
     _end_of_contract(world, remember, admin_a)
     _documents(world, remember, member_a)
     _subprocessors(world, remember, admin_a, legal)
+    _retention(world, legal)
     _rights_requests(world, remember)
     _notifications(world, remember, admin_a)
     _audit(world, remember, legal)
@@ -255,9 +256,19 @@ def _documents(world, remember, member_a):
         remember(name, questionnaire)
 
 
+def _retention(world, legal):
+    from retention import services
+
+    rule = services.retention_rule_create(
+        data="Audit log", period="P6Y", starts="Written", at_end="Deleted", user=legal
+    )
+    world.kwargs["retention_staff:rule"] = rule.public_id
+
+
 def _subprocessors(world, remember, admin_a, legal):
     from subprocessors import services
     from subprocessors.models import NoticeOrganisation, Objection, SubProcessor, TransferMechanism
+    from tests.subprocessors.assessing import assess
     from trustcentre.notifications.models import WebhookEndpoint
 
     def make(name, status=SubProcessor.Status.ACTIVE):
@@ -277,6 +288,11 @@ def _subprocessors(world, remember, admin_a, legal):
     services.register_initialise()
     proposed = make("Warehouse", status=SubProcessor.Status.PROPOSED)
     world.kwargs["subprocessors_staff:subprocessor"] = hosting.public_id
+    assessment = assess(proposed, assessor=legal)
+    world.kwargs["subprocessors_staff:assessments"] = proposed.public_id
+    world.kwargs["subprocessors_staff:assessment_new"] = proposed.public_id
+    world.kwargs["subprocessors_staff:assessment"] = assessment.public_id
+    world.kwargs["subprocessors_staff:assessment_delete"] = assessment.public_id
     notice = services.notice_create(
         kind="add", subprocessor=proposed, summary="Warehouse", reason="Reports", user=legal
     )

@@ -81,6 +81,8 @@ ANONYMOUS_READS = [
     "/api/v1/subprocessors/changes/",
     "/api/v1/documents/",
     "/api/v1/data-act/register/",
+    "/api/v1/retention-schedule/",
+    "/retention/",
     "/subprocessors/",
     "/documents/",
     "/subprocessors/versions/compare/",

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from subprocessors import services, terms
 from subprocessors.models import SubProcessor, TransferMechanism
+from tests.subprocessors.assessing import assess
 
 
 @pytest.fixture(autouse=True)
@@ -45,12 +46,15 @@ def register(db):
 
 @pytest.fixture
 def proposed(register):
-    return make_subprocessor(
+    """A proposed sub-processor that legal has assessed (approved), ready to be announced."""
+    warehouse = make_subprocessor(
         "Warehouse",
         status=SubProcessor.Status.PROPOSED,
         countries=["US"],
         transfer_mechanism=TransferMechanism.SCC_MODULE_3,
     )
+    assess(warehouse)
+    return warehouse
 
 
 @pytest.fixture

@@ -85,15 +85,18 @@ def test_announcing_twice_is_refused(announced, legal_user):
 def test_notices_announced_close_together_go_out_as_one_email(
     settings, register, legal_user, org_a, admin_a, committed
 ):
+    from tests.subprocessors.assessing import assess
     from tests.subprocessors.conftest import make_subprocessor
 
     settings.SUBPROCESSOR_COALESCE_SECONDS = 300
+    errors = make_subprocessor("Errors", status="proposed")
+    assess(errors)
     first = services.notice_create(
         kind="remove", subprocessor=register["support"], summary="Helpdesk goes", reason="Unused"
     )
     second = services.notice_create(
         kind="add",
-        subprocessor=make_subprocessor("Errors", status="proposed"),
+        subprocessor=errors,
         summary="Error monitoring",
         reason="Find bugs",
     )

@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,6 +36,10 @@ class ReviewItem:
     kind: str
     obj: object
     today: datetime.date  # the day the list was made for: "overdue" is relative to it
+    # Set by other apps' review sources: their own label, and the page where the review is
+    # done (instead of "mark reviewed").
+    label: str = ""
+    url: str = ""
 
     @property
     def title(self) -> str:
@@ -50,11 +55,21 @@ class ReviewItem:
 
     @property
     def kind_label(self) -> str:
-        return str(KIND_LABELS[self.kind])
+        return self.label or str(KIND_LABELS[self.kind])
 
     @property
     def owner(self):
         return self.obj.owner
+
+
+# Other apps' reviews on the same cadence: callables (today=, horizon=, owner=) -> [ReviewItem],
+# registered from their AppConfig.ready(), since the trust centre imports no domain app.
+REVIEW_SOURCES: list[Callable[..., list[ReviewItem]]] = []
+
+
+def register_review_source(source: Callable[..., list[ReviewItem]]) -> None:
+    if source not in REVIEW_SOURCES:
+        REVIEW_SOURCES.append(source)
 
 
 def reviews_due(*, today: datetime.date | None = None, owner=None) -> list[ReviewItem]:
@@ -67,6 +82,8 @@ def reviews_due(*, today: datetime.date | None = None, owner=None) -> list[Revie
         if owner is not None:
             rows = rows.filter(owner=owner)
         items += [ReviewItem(kind, row, today) for row in rows]
+    for source in REVIEW_SOURCES:
+        items += source(today=today, horizon=horizon, owner=owner)
     return sorted(items, key=lambda item: (item.due, item.kind, item.title))
 
 

@@ -38,6 +38,7 @@ def home(request):
         ("subprocessors", "subprocessors:list"),
         ("rights_request", "rights_requests:new"),
         ("data_act", "data_act:register"),
+        ("retention", "retention:schedule"),
     ):
         try:
             links[key] = reverse(url_name)
@@ -245,6 +246,12 @@ WORKBENCHES = [
         _("Single sign-on"),
         _("Organisations' OpenID Connect identity providers and the domains sent to them."),
         ("trust_admin", "legal"),
+    ),
+    (
+        "retention_staff:rules",
+        _("Retention schedule"),
+        _("The retention periods legal states on the public schedule."),
+        ("legal",),
     ),
     ("admin:index", _("Administration"), _("Django admin for superusers."), ("superuser",)),
 ]
