@@ -14,7 +14,8 @@ from exports.register import build_register, json_schema
 from exports.sources import all_categories, get_category
 from exports.sources.base import RowFilter
 
-CATEGORY_IDS = ["leads", "visitor_profiles", "journey_insights", "organisation_profiles"]
+STORED_IDS = ["leads", "visitor_profiles", "journey_insights", "organisation_profiles"]
+CATEGORY_IDS = [*STORED_IDS, "analytical_reports"]
 EXCLUDED = {
     "internal_architecture",
     "proprietary_algorithms_and_models",
@@ -29,7 +30,7 @@ def validator(category):
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-@pytest.mark.parametrize("category_id", CATEGORY_IDS)
+@pytest.mark.parametrize("category_id", STORED_IDS)
 def test_every_row_validates_against_its_categorys_json_schema(customer_data, org_a, category_id):
     source, category = get_category(category_id)
     check = validator(category)
@@ -103,6 +104,7 @@ SCHEMA_VERSIONS = {
     "visitor_profiles": "1.2",
     "journey_insights": "1.0",
     "organisation_profiles": "1.0",
+    "analytical_reports": "1.0",
 }
 
 
@@ -119,7 +121,7 @@ def test_the_register_is_built_from_the_sources_and_settings(settings, db):
     for entry, category in zip(register["categories"], all_categories(), strict=True):
         assert [field["name"] for field in entry["fields"]] == category.field_names
         assert entry["json_schema"] == json_schema(category)
-        assert entry["migration_difficulty"]["level"] in {"low", "medium", "high"}
+        assert entry["migration_difficulty"]["level"] in {"easy", "medium", "hard"}
         assert entry["migration_difficulty"]["notes"]
         assert entry["schema_version"] == SCHEMA_VERSIONS[category.id]
     assert register["limits"]["max_file_bytes"] == 123_456_789
