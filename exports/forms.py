@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from exports.models import ExportFormat
-from exports.sources import all_categories
+from exports.sources import exportable_categories
 from exports.sources.base import DEFAULT_FORMAT, ExportMethod
 
 
@@ -38,7 +38,7 @@ class ExportRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The categories the portal offers (a report may be offered through the API only).
-        self.category_list = [c for c in all_categories() if ExportMethod.UI in c.methods]
+        self.category_list = [c for c in exportable_categories() if ExportMethod.UI in c.methods]
         self.fields["categories"].choices = [(c.id, c.name) for c in self.category_list]
         if not self.is_bound:
             self.initial.setdefault("categories", [c.id for c in self.category_list])

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from exports.end_of_contract import periods
 from exports.formats import datetime_text
-from exports.sources import all_categories, get_sources
+from exports.sources import exportable_categories, get_sources
 from exports.sources.base import (
     DEFAULT_FORMAT,
     Category,
@@ -320,7 +320,7 @@ def _versions() -> tuple[RegisterVersion | None, list[dict]]:
 def build_register() -> dict:
     """The register as a JSON-ready dict: what /data-act/ shows and the API returns. The
     categories come from the data sources; the statements from what legal last published."""
-    categories = all_categories()
+    categories = exportable_categories()
     statements = statements_snapshot()
     current, versions = _versions()
     types_used = list(
@@ -342,7 +342,7 @@ def build_register() -> dict:
         "categories": [
             _category_entry(source, category)
             for source in get_sources()
-            for category in source.categories
+            for category in (*source.categories, *source.derived_categories)
         ],
         "excluded_categories": statements["excluded_categories"],
         "formats": _formats(),

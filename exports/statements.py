@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exports.sources import category_ids
+from exports.sources import exportable_category_ids
 from exports.statements_models import (
     CustomExportStatement,
     ExcludedCategory,
@@ -175,7 +175,7 @@ def _notify_subscribers(version: RegisterVersion) -> int:
 def _check(kind: str, data: dict, instance) -> None:
     """The rules no form field knows: unknown methods and categories, and an exclusion that
     names a category the register exports. Raises ValidationError by field."""
-    known = category_ids()
+    known = exportable_category_ids()
     if kind == StatementKind.EXCLUDED and data.get("slug") in known:
         raise ValidationError(
             {

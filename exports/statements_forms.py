@@ -4,7 +4,7 @@ into the version history and whether to tell the subscribers of DPA updates."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from exports.sources import all_categories
+from exports.sources import exportable_categories
 from exports.statements import CUSTOM_EXPORT_FIELDS, StatementKind
 from exports.statements_models import (
     CustomExportStatement,
@@ -74,7 +74,7 @@ class SwitchingMethodForm(_StatementForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["categories"].choices = [(c.id, c.name) for c in all_categories()]
+        self.fields["categories"].choices = [(c.id, c.name) for c in exportable_categories()]
         self.fields["method"].error_messages["invalid_choice"] = _("Unknown method: %(value)s.")
 
 

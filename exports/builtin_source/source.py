@@ -26,7 +26,7 @@ from django.db.models import Count, F, Func, Max, Min, Q, QuerySet, Sum, TextFie
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from exports.builtin_source.categories import ANALYTICAL_REPORTS, CATEGORIES
+from exports.builtin_source.categories import ANALYTICAL_REPORTS, CATEGORIES, DERIVED_CATEGORIES
 from exports.builtin_source.models import (
     SUBJECT_FLAGS,
     JourneyEvent,
@@ -97,6 +97,7 @@ class BuiltinSource(DataSource):
     """The provider's product data held in this portal's database (exports.builtin_source)."""
 
     categories = CATEGORIES
+    derived_categories = DERIVED_CATEGORIES
 
     def _category(self, category_id: str) -> tuple[type, Category]:
         for category in self.categories:

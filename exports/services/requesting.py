@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from exports.models import ExportFormat, ExportJob
-from exports.sources import all_categories
+from exports.sources import exportable_categories
 from exports.sources.base import ExportMethod
 from trustcentre.audit.services import audit_record
 from trustcentre.jobs.models import JobStatus
@@ -42,7 +42,7 @@ def _validated_request(
     ValidationError naming each bad field. The same data always gives the same files, so the
     order of the request does not matter."""
     errors: dict[str, list[str]] = {}
-    known = [category.id for category in all_categories()]
+    known = [category.id for category in exportable_categories()]
     if isinstance(categories, str) or not categories:
         errors["categories"] = [_("Choose at least one category of data.")]
         wanted = []
@@ -66,7 +66,7 @@ def _validated_request(
     elif "categories" not in errors:
         # What the register states per category: some are offered in one format or through
         # one method only (a derived report: JSON through the API).
-        for category in all_categories():
+        for category in exportable_categories():
             if category.id not in wanted:
                 continue
             if method not in category.methods or format not in category.formats:

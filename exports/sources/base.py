@@ -118,6 +118,10 @@ class DataSource(abc.ABC):
     datetimes, UUIDs as uuid.UUID, countries as alpha-2 strings, JSON fields as dicts."""
 
     categories: tuple[Category, ...] = ()
+    # Reports computed from the stored categories when exported (Category.derived): exported
+    # and listed in the register, but not erased, flagged or searched for a data subject,
+    # since they hold nothing the stored rows do not.
+    derived_categories: tuple[Category, ...] = ()
     # Where the source stores its data (a category may say otherwise); None: the setting
     # EXPORT_STORAGE_LOCATION.
     location: StorageLocation | None = None

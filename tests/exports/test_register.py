@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from exports.api_register import RegisterSerializer
 from exports.formats import json_record
 from exports.register import build_register, json_schema
-from exports.sources import all_categories, get_category
+from exports.sources import exportable_categories, get_category
 from exports.sources.base import RowFilter
 
 STORED_IDS = ["leads", "visitor_profiles", "journey_insights", "organisation_profiles"]
@@ -115,10 +115,10 @@ def test_the_register_is_built_from_the_sources_and_settings(settings, db):
     register = build_register()
     assert (
         [category["id"] for category in register["categories"]]
-        == [c.id for c in all_categories()]
+        == [c.id for c in exportable_categories()]
         == CATEGORY_IDS
     )
-    for entry, category in zip(register["categories"], all_categories(), strict=True):
+    for entry, category in zip(register["categories"], exportable_categories(), strict=True):
         assert [field["name"] for field in entry["fields"]] == category.field_names
         assert entry["json_schema"] == json_schema(category)
         assert entry["migration_difficulty"]["level"] in {"easy", "medium", "hard"}
@@ -192,7 +192,7 @@ def test_the_public_page_shows_every_category_field_and_rule(client, db):
     html = response.content.decode()
     assert "exports/register.html" in [template.name for template in response.templates]
     assert html.count("<h1") == 1
-    for category in all_categories():
+    for category in exportable_categories():
         assert f'id="category-{category.id}"' in html
         assert f"/data-act/schemas/{category.id}.json" in html
         for field in category.fields:

@@ -84,7 +84,9 @@ def test_a_measure_edited_by_legal_is_a_new_version_with_its_date(
     assert f'<time datetime="{body["updated_at"]}">' in html
     home = staff_client.get(HOME).content.decode()
     assert "Published version: 2" in home and "Names the cipher." in home
-    event = AuditEvent.objects.get(action="data_act.register_published", object_id=str(version.public_id))
+    event = AuditEvent.objects.get(
+        action="data_act.register_published", object_id=str(version.public_id)
+    )
     assert event.actor == legal_user and event.details == {"number": 2, "recipients": 1}
     (mail,) = OutboxMessage.objects.filter(cause=f"data-act-register-published:{version.public_id}")
     assert mail.to_email == "watcher@example.test"

@@ -67,7 +67,6 @@ def test_set_flags_flags_only_the_subjects_rows(org_a, org_b):
         "visitor_profiles": 1,
         "journey_insights": 0,  # events keep no flags
         "organisation_profiles": 0,  # about companies, not people
-        "analytical_reports": 0,  # computed from the events: nothing of its own
     }
     restricted = {
         "processing_restricted": True,

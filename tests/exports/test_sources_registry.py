@@ -11,7 +11,7 @@ from exports.sources.base import Category, DataSource
 BUILTIN = "exports.builtin_source.source.BuiltinSource"
 
 
-def test_the_default_is_the_builtin_source_with_its_categories_in_order(settings):
+def test_the_default_is_the_builtin_source_with_four_categories_in_order(settings):
     assert settings.EXPORT_DATA_SOURCES == [BUILTIN]
     sources = get_sources()
     assert len(sources) == 1 and isinstance(sources[0], BuiltinSource)
@@ -20,7 +20,6 @@ def test_the_default_is_the_builtin_source_with_its_categories_in_order(settings
         "visitor_profiles",
         "journey_insights",
         "organisation_profiles",
-        "analytical_reports",  # derived: a report computed from journey_insights
     ]
 
 
