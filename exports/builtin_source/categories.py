@@ -505,18 +505,31 @@ ANALYTICAL_REPORTS = Category(
             personal=True,
             nullable=False,
         ),
-        SchemaField("day", FieldType.DATE, "The UTC day.", standard=ISO_8601, nullable=False),
         SchemaField(
-            "events", FieldType.INTEGER, "Events of the profile on that day.", nullable=False
+            "day", FieldType.DATE, "The UTC day.", standard=ISO_8601, personal=True, nullable=False
         ),
-        SchemaField("page_views", FieldType.INTEGER, "Pages viewed.", nullable=False),
-        SchemaField("forms_submitted", FieldType.INTEGER, "Forms submitted.", nullable=False),
-        SchemaField("downloads", FieldType.INTEGER, "Downloads.", nullable=False),
-        SchemaField("videos_played", FieldType.INTEGER, "Videos played.", nullable=False),
+        SchemaField(
+            "events",
+            FieldType.INTEGER,
+            "Events of the profile on that day.",
+            personal=True,
+            nullable=False,
+        ),
+        SchemaField(
+            "page_views", FieldType.INTEGER, "Pages viewed.", personal=True, nullable=False
+        ),
+        SchemaField(
+            "forms_submitted", FieldType.INTEGER, "Forms submitted.", personal=True, nullable=False
+        ),
+        SchemaField("downloads", FieldType.INTEGER, "Downloads.", personal=True, nullable=False),
+        SchemaField(
+            "videos_played", FieldType.INTEGER, "Videos played.", personal=True, nullable=False
+        ),
         SchemaField(
             "time_spent_seconds",
             FieldType.INTEGER,
             "Time spent over the day's events, in seconds.",
+            personal=True,
             nullable=False,
         ),
         SchemaField(
@@ -524,6 +537,7 @@ ANALYTICAL_REPORTS = Category(
             FieldType.DATETIME,
             "The day's first event, UTC.",
             standard=ISO_8601,
+            personal=True,
             nullable=False,
         ),
         SchemaField(
@@ -531,6 +545,7 @@ ANALYTICAL_REPORTS = Category(
             FieldType.DATETIME,
             "The day's last event, UTC.",
             standard=ISO_8601,
+            personal=True,
             nullable=False,
         ),
     ),
