@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from exports import services
 from exports.models import DISPLAY_STATUSES, ExportFormat, ExportJob
 from exports.permissions import organisation_may_export
-from exports.sources import category_ids
+from exports.sources import exportable_category_ids
 from exports.views import archive_response, download_token, read_download_token
 from trustcentre.accounts.api_auth import ApiKeyAuthentication, IsApiClient, api_organisation
 from trustcentre.lib.api import PROBLEM_CONTENT_TYPE, problem
@@ -54,7 +54,7 @@ class ExportRequestSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The registry is read per request, not at import, so it follows the configured sources.
-        known = category_ids()
+        known = exportable_category_ids()
         child = self.fields["categories"].child
         child.choices = known
         child.error_messages["invalid_choice"] = gettext(

@@ -50,11 +50,44 @@ class RegisterFieldSerializer(serializers.Serializer):
 
 
 class MigrationDifficultySerializer(serializers.Serializer):
-    level = serializers.CharField(help_text="low, medium or high.")
+    level = serializers.CharField(help_text="easy, medium or hard.")
     notes = serializers.CharField(allow_blank=True)
 
     class Meta:
         ref_name = "DataActMigrationDifficulty"
+
+
+class DifficultySerializer(serializers.Serializer):
+    level = serializers.CharField(
+        help_text="How hard it is to take the category to another service: easy, medium or hard."
+    )
+    note = serializers.CharField(allow_blank=True, help_text="Why, and what to map or keep.")
+
+    class Meta:
+        ref_name = "DataActDifficulty"
+
+
+class LocationSerializer(serializers.Serializer):
+    provider = serializers.CharField(help_text="Who runs the storage the data is kept in.")
+    region = serializers.CharField(help_text="Where the storage is, e.g. a city and country.")
+    jurisdiction = serializers.CharField(help_text="The law the storage is under.")
+
+    class Meta:
+        ref_name = "DataActLocation"
+
+
+class CategoryMethodSerializer(serializers.Serializer):
+    method = serializers.CharField(help_text="ui or api: an id of the register's methods.")
+    formats = serializers.ListField(
+        child=serializers.CharField(), help_text="The formats this method exports it in."
+    )
+    default_format = serializers.CharField(
+        help_text="The format used when none is chosen: csv in the portal, json in the API "
+        "(or the category's only format)."
+    )
+
+    class Meta:
+        ref_name = "DataActCategoryMethod"
 
 
 class RegisterCategorySerializer(serializers.Serializer):
@@ -69,17 +102,33 @@ class RegisterCategorySerializer(serializers.Serializer):
     json_schema = serializers.JSONField(
         help_text="JSON Schema (draft 2020-12) of one row in a JSON export."
     )
-    migration_difficulty = MigrationDifficultySerializer()
+    location = LocationSerializer(help_text="Where the category's data is stored.")
+    formats = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The formats the category is exported in (csv, json, xlsx).",
+    )
+    methods = CategoryMethodSerializer(
+        many=True, help_text="The methods that export the category, each with its formats."
+    )
+    derived = serializers.BooleanField(
+        help_text="A report computed from stored rows when exported (nothing stored of its own)."
+    )
+    difficulty = DifficultySerializer()
+    migration_difficulty = MigrationDifficultySerializer(
+        help_text="Deprecated: the same as difficulty, with the note named notes."
+    )
 
     class Meta:
         ref_name = "DataActCategory"
 
 
 class ExcludedCategorySerializer(serializers.Serializer):
-    id = serializers.CharField()
+    id = serializers.CharField(help_text="A stable id of the excluded category.")
     name = serializers.CharField()
-    description = serializers.CharField()
-    justification = serializers.CharField()
+    description = serializers.CharField(help_text="What the data is.")
+    justification = serializers.CharField(
+        help_text="Why it is not exported (Data Act Art. 25(2)(f))."
+    )
 
     class Meta:
         ref_name = "DataActExcludedCategory"
@@ -118,6 +167,9 @@ class MethodSerializer(serializers.Serializer):
     url = serializers.URLField()
     description = serializers.CharField()
     documentation = serializers.URLField(required=False)
+    default_format = serializers.CharField(
+        help_text="The format used when none is chosen: csv in the portal, json in the API."
+    )
 
     class Meta:
         ref_name = "DataActMethod"
@@ -155,12 +207,75 @@ class StepSerializer(serializers.Serializer):
         ref_name = "DataActSwitchingStep"
 
 
+class SwitchingMethodSerializer(serializers.Serializer):
+    method = serializers.CharField(help_text="ui, api, provider_to_provider or own_infrastructure.")
+    name = serializers.CharField()
+    available = serializers.BooleanField(help_text="Whether the provider offers this method.")
+    limitations = serializers.CharField(allow_blank=True)
+    notes = serializers.CharField(allow_blank=True)
+    categories = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The category ids the row is limited to; empty for every category.",
+    )
+
+    class Meta:
+        ref_name = "DataActSwitchingMethod"
+
+
 class SwitchingSerializer(serializers.Serializer):
+    methods = SwitchingMethodSerializer(
+        many=True,
+        help_text="One row per migration method, including those that are not available.",
+    )
     periods = PeriodsSerializer()
     procedure = StepSerializer(many=True)
 
     class Meta:
         ref_name = "DataActSwitching"
+
+
+class ControlReferenceSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    url = serializers.URLField(help_text="The trust centre's list of controls.")
+
+    class Meta:
+        ref_name = "DataActControlReference"
+
+
+class GovernmentAccessMeasureSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    control = ControlReferenceSerializer(
+        allow_null=True, help_text="The trust centre control that carries it out, if one does."
+    )
+
+    class Meta:
+        ref_name = "DataActGovernmentAccessMeasure"
+
+
+class CustomExportsSerializer(serializers.Serializer):
+    statement = serializers.CharField(
+        allow_blank=True, help_text="Exports beyond the standard scope, and on what terms."
+    )
+    support_route = serializers.CharField(
+        allow_blank=True, help_text="How to ask for an export that is not self-service."
+    )
+    support_email = serializers.CharField(allow_blank=True)
+    support_url = serializers.CharField(allow_blank=True)
+
+    class Meta:
+        ref_name = "DataActCustomExports"
+
+
+class RegisterVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+    changes = serializers.CharField(help_text="What changed in this version.")
+
+    class Meta:
+        ref_name = "DataActRegisterVersion"
 
 
 class StandardSerializer(serializers.Serializer):
@@ -177,6 +292,16 @@ class RegisterSerializer(serializers.Serializer):
     json_url = serializers.URLField(help_text="This document.")
     provider = ProviderSerializer()
     generated_at = serializers.DateTimeField()
+    version = serializers.IntegerField(
+        allow_null=True,
+        help_text="The published version of the provider's statements; null before the first.",
+    )
+    updated_at = serializers.DateTimeField(
+        allow_null=True, help_text="When that version was published."
+    )
+    versions = RegisterVersionSerializer(
+        many=True, help_text="Every published version, newest first, with what changed."
+    )
     categories = RegisterCategorySerializer(many=True)
     excluded_categories = ExcludedCategorySerializer(many=True)
     formats = FormatSerializer(many=True)
@@ -186,6 +311,14 @@ class RegisterSerializer(serializers.Serializer):
     methods = MethodSerializer(many=True)
     limits = LimitsSerializer()
     switching = SwitchingSerializer()
+    government_access_measures = GovernmentAccessMeasureSerializer(
+        many=True,
+        help_text="Measures against international governmental access to, or transfer of, "
+        "non-personal data (Data Act Art. 28(1)(e), Art. 32).",
+    )
+    custom_exports = CustomExportsSerializer(
+        help_text="Exports beyond the standard scope and the support route."
+    )
     standards = StandardSerializer(many=True)
 
     class Meta:
@@ -197,8 +330,11 @@ class RegisterSerializer(serializers.Serializer):
     summary="The register of exportable data",
     description="The EU Data Act (Art. 26) register, generated from the data sources: every "
     "exportable category with its fields, types, standards and a JSON Schema (draft 2020-12) "
-    "of one row; formats, export methods and limits; the categories excluded from export with "
-    "their justification; the switching procedure and periods. Public: no key needed.",
+    "of one row, where it is stored, its formats and methods with their default format, and "
+    "how hard it is to migrate; limits; the categories excluded from export with their "
+    "justification; the switching methods, procedure and periods; the measures against "
+    "governmental access; custom exports; the published version and the earlier ones. "
+    "Public: no key needed.",
     responses={200: RegisterSerializer},
 )
 class DataActRegisterView(APIView):

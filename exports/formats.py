@@ -6,7 +6,7 @@ the same bytes; change one side and the byte-equality tests in tests/exports fai
 
 | field type                   | csv_cell                                  | json_value          |
 |------------------------------|-------------------------------------------|---------------------|
-| any, value None              | "" (empty, unquoted)                      | null                |
+| any, value None              | missing: an empty field, unquoted         | null                |
 | datetime (aware)             | UTC, "YYYY-MM-DDTHH:MM:SS.ffffffZ"        | the same string     |
 | date                         | "YYYY-MM-DD"                              | the same string     |
 | boolean                      | "true" / "false"                          | true / false        |
@@ -16,13 +16,13 @@ the same bytes; change one side and the byte-equality tests in tests/exports fai
 | json                         | compact JSON, keys sorted, UTF-8          | the object          |
 | string, email, phone, ...    | the text as it is                         | the same string     |
 
-An empty string and None are the same empty cell in CSV (RFC 4180 cannot tell them apart
-unless quoting differs, and the generic writer quotes minimally); JSON keeps them apart.
+In a CSV file None is an empty field and an empty string a quoted empty field (""), so the two
+read back apart (RFC 4180 allows quoting any field); JSON has null and "".
 
 CSV files are RFC 4180: UTF-8 without a byte-order mark, a header row, CRLF after every record
-(the last included), fields quoted only when they contain a comma, a double quote, CR or LF,
-quotes doubled inside quoted fields, line breaks inside a field kept as they are. That is
-Python's csv.writer with CSV_WRITER_OPTIONS.
+(the last included), fields quoted when they are empty or contain a comma, a double quote, CR
+or LF, quotes doubled inside quoted fields, line breaks inside a field kept as they are. That is
+exports.writers.csv_records (csv.writer with CSV_WRITER_OPTIONS, plus the quoted empty text).
 """
 
 import csv

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from exports.models import ExportFormat
-from exports.sources import all_categories
+from exports.sources import exportable_categories
+from exports.sources.base import DEFAULT_FORMAT, ExportMethod
 
 
 class ExportRequestForm(forms.Form):
@@ -20,7 +21,7 @@ class ExportRequestForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Format"),
         choices=ExportFormat.choices,
-        initial=ExportFormat.CSV,
+        initial=DEFAULT_FORMAT[ExportMethod.UI],
         widget=forms.RadioSelect,
     )
     date_from = forms.DateField(
@@ -36,7 +37,8 @@ class ExportRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category_list = all_categories()
+        # The categories the portal offers (a report may be offered through the API only).
+        self.category_list = [c for c in exportable_categories() if ExportMethod.UI in c.methods]
         self.fields["categories"].choices = [(c.id, c.name) for c in self.category_list]
         if not self.is_bound:
             self.initial.setdefault("categories", [c.id for c in self.category_list])

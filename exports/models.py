@@ -1,4 +1,5 @@
-"""Exports core: the suppression list and export jobs."""
+"""Exports core: the suppression list and export jobs (the register's statements are in
+exports/statements_models.py)."""
 
 import functools
 import hmac
@@ -181,3 +182,15 @@ class ExportJob(BackgroundJob):
     def display_status(self) -> str:
         """The status a person or an integration sees: "expired" once the archive is gone."""
         return "expired" if self.is_expired else self.status
+
+
+
+# The register's statements: models of this app kept in their own module.
+from exports.statements_models import (  # noqa: E402, F401
+    CustomExportStatement,
+    ExcludedCategory,
+    GovernmentAccessMeasure,
+    RegisterVersion,
+    SwitchingMethod,
+    SwitchingMethodKind,
+)

@@ -13,8 +13,18 @@ from django.utils import timezone
 
 from exports.end_of_contract import periods
 from exports.formats import datetime_text
-from exports.sources import all_categories
-from exports.sources.base import Category, FieldType, SchemaField
+from exports.sources import exportable_categories, get_sources
+from exports.sources.base import (
+    DEFAULT_FORMAT,
+    Category,
+    ExportMethod,
+    FieldType,
+    SchemaField,
+    StorageLocation,
+)
+from exports.statements import statements_snapshot
+from exports.statements_models import RegisterVersion
+from exports.writers.csv_records import EMPTY_AND_MISSING_RULE
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -87,43 +97,6 @@ FORMAT_STANDARDS = [
     "FIPS 180-4",
 ]
 
-EXCLUDED_CATEGORIES = [
-    {
-        "id": "internal_architecture",
-        "name": "Internal architecture",
-        "description": "Infrastructure and deployment configuration, network layout, service "
-        "topology and internal interfaces of the platform.",
-        "justification": "Specific to the internal functioning of the service and shared by all "
-        "customers; publishing it would disclose trade secrets and weaken security. It holds no "
-        "data of the customer, so leaving it out does not impede switching.",
-    },
-    {
-        "id": "proprietary_algorithms_and_models",
-        "name": "Proprietary algorithms and models",
-        "description": "The models that match visits to organisations and score leads: their "
-        "code, parameters and training data.",
-        "justification": "Trade secrets of the provider (Data Act Art. 25(2)(f)). Their outputs "
-        "about the customer's data are exported: lead_score in leads, and the matches in "
-        "organisation_profiles.",
-    },
-    {
-        "id": "internal_monitoring_tools",
-        "name": "Internal monitoring tools",
-        "description": "Service logs, metrics, traces and alerting used to operate the platform.",
-        "justification": "Operational data of the provider that mixes every customer's traffic; "
-        "exporting it would disclose other customers' data and internal functioning. Customer "
-        "activity that matters for switching is exported in the categories above.",
-    },
-    {
-        "id": "internal_security_processes",
-        "name": "Internal security processes",
-        "description": "Fraud and abuse detection rules, security event logs and "
-        "incident-response procedures.",
-        "justification": "Disclosure would help attackers and weaken the protection of all "
-        "customers; they are specific to the internal functioning of the service.",
-    },
-]
-
 FIDELITY_STATEMENT = (
     "CSV and JSON files are byte-faithful to the data: every value is written exactly as stored, "
     "including text that begins with =, +, - or @, because portability to another service comes "
@@ -172,7 +145,23 @@ def json_schema(category: Category) -> dict:
     }
 
 
-def _category_entry(category: Category) -> dict:
+def _location(source, category: Category) -> dict:
+    """Where the category is stored: its own location, its source's, else the settings."""
+    location = category.location or getattr(source, "location", None)
+    if location is None:
+        location = StorageLocation(
+            provider=settings.EXPORT_STORAGE_PROVIDER,
+            region=settings.EXPORT_STORAGE_REGION,
+            jurisdiction=settings.EXPORT_STORAGE_JURISDICTION,
+        )
+    return {
+        "provider": location.provider,
+        "region": location.region,
+        "jurisdiction": location.jurisdiction,
+    }
+
+
+def _category_entry(source, category: Category) -> dict:
     return {
         "id": category.id,
         "name": category.name,
@@ -193,6 +182,19 @@ def _category_entry(category: Category) -> dict:
         ],
         "json_schema_url": _site_url(reverse("data_act:schema", args=[category.id])),
         "json_schema": json_schema(category),
+        "location": _location(source, category),
+        "formats": list(category.formats),
+        "methods": [
+            {
+                "method": method,
+                "formats": list(category.formats),
+                "default_format": category.default_format(method),
+            }
+            for method in category.methods
+        ],
+        "derived": category.derived,
+        "difficulty": {"level": category.migration_difficulty, "note": category.migration_notes},
+        # The same as difficulty, under its first name: kept for clients written against it.
         "migration_difficulty": {
             "level": category.migration_difficulty,
             "notes": category.migration_notes,
@@ -227,9 +229,8 @@ def _formats() -> list[dict]:
             "media_type": "text/csv",
             "standard": "RFC 4180",
             "description": "One file per category, UTF-8 without a byte-order mark, a header row "
-            "with the field names, CRLF after every record; fields quoted only when they hold a "
-            "comma, a double quote or a line break, with quotes doubled. Missing values are "
-            "empty fields.",
+            "with the field names, CRLF after every record; fields quoted when they hold a "
+            "comma, a double quote or a line break, with quotes doubled. " + EMPTY_AND_MISSING_RULE,
         },
         {
             "id": "json",
@@ -252,8 +253,9 @@ def _formats() -> list[dict]:
     ]
 
 
-def _switching() -> dict:
+def _switching(statements: dict) -> dict:
     return {
+        "methods": statements["switching_methods"],
         "periods": {
             "notice_max_months": periods.NOTICE_MAX_MONTHS,
             "transition_max_days": periods.TRANSITION_MAX_DAYS,
@@ -303,9 +305,24 @@ def _switching() -> dict:
     }
 
 
+def _versions() -> tuple[RegisterVersion | None, list[dict]]:
+    versions = list(RegisterVersion.objects.only("number", "published_at", "changes"))
+    return (versions[0] if versions else None), [
+        {
+            "version": version.number,
+            "published_at": datetime_text(version.published_at),
+            "changes": version.changes,
+        }
+        for version in versions
+    ]
+
+
 def build_register() -> dict:
-    """The register as a JSON-ready dict: what /data-act/ shows and the API returns."""
-    categories = all_categories()
+    """The register as a JSON-ready dict: what /data-act/ shows and the API returns. The
+    categories come from the data sources; the statements from what legal last published."""
+    categories = exportable_categories()
+    statements = statements_snapshot()
+    current, versions = _versions()
     types_used = list(
         dict.fromkeys(field.type for category in categories for field in category.fields)
     )
@@ -319,8 +336,15 @@ def build_register() -> dict:
         "json_url": _site_url(reverse("api:data_act_register")),
         "provider": _provider(),
         "generated_at": datetime_text(timezone.now()),
-        "categories": [_category_entry(category) for category in categories],
-        "excluded_categories": EXCLUDED_CATEGORIES,
+        "version": current.number if current else None,
+        "updated_at": datetime_text(current.published_at) if current else None,
+        "versions": versions,
+        "categories": [
+            _category_entry(source, category)
+            for source in get_sources()
+            for category in (*source.categories, *source.derived_categories)
+        ],
+        "excluded_categories": statements["excluded_categories"],
         "formats": _formats(),
         "value_forms": [
             {"type": type_, "form": VALUE_FORMS.get(type_, "")} for type_ in types_used
@@ -337,16 +361,19 @@ def build_register() -> dict:
                 "id": "ui",
                 "name": "Portal",
                 "url": _site_url("/portal/exports/"),
+                "default_format": DEFAULT_FORMAT[ExportMethod.UI],
                 "description": "Signed-in users of a customer organisation choose categories, "
-                "format and an optional date period, follow the progress, and download the "
-                "archive through a signed link that expires.",
+                "format (CSV unless they choose another) and an optional date period, follow the "
+                "progress, and download the archive through a signed link that expires.",
             },
             {
                 "id": "api",
                 "name": "REST API",
                 "url": _site_url("/api/v1/exports/"),
-                "description": "POST the categories, format and optional date_from and date_to "
-                "with the organisation's API key (Authorization: Bearer); poll "
+                "default_format": DEFAULT_FORMAT[ExportMethod.API],
+                "description": "POST the categories, format (JSON when left out) and optional "
+                "date_from and date_to with the organisation's API key (Authorization: Bearer); "
+                "poll "
                 "GET /api/v1/exports/<id>/ for status, progress, row counts, checksums and the "
                 "download link.",
                 "documentation": _site_url(reverse("api-docs")),
@@ -363,7 +390,9 @@ def build_register() -> dict:
             "everything is exported. An archive can be downloaded for archive_retention_days "
             "days, then it is deleted; a new export can be started at any time.",
         },
-        "switching": _switching(),
+        "switching": _switching(statements),
+        "government_access_measures": statements["government_access_measures"],
+        "custom_exports": statements["custom_exports"],
         "standards": [
             {"id": standard, "title": STANDARDS.get(standard, "")} for standard in standards_used
         ],

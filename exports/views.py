@@ -21,7 +21,7 @@ from exports import services
 from exports.forms import ExportRequestForm
 from exports.models import ExportJob
 from exports.permissions import export_organisations, organisation_may_export
-from exports.sources import all_categories
+from exports.sources import exportable_categories
 from trustcentre.accounts.mfa import fresh_authentication_required
 from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.selectors import portal_organisations
@@ -134,7 +134,7 @@ def export_list(request, slug):
 
 
 def _category_rows(job: ExportJob) -> list[dict]:
-    names = {c.id: c.name for c in all_categories()}
+    names = {c.id: c.name for c in exportable_categories()}
     return [
         {"id": c, "name": names.get(c, c), "rows": job.row_counts.get(c)} for c in job.categories
     ]

@@ -420,6 +420,11 @@ EXPORT_WORK_DIR = Path(read("EXPORT_WORK_DIR", str(VAR_DIR / "export-work")))
 EXPORT_DATA_SOURCES = read_list(
     "EXPORT_DATA_SOURCES", "exports.builtin_source.source.BuiltinSource"
 )
+# Where the sources store the data, as the register states it (a source or category may name
+# its own): the provider running the storage, its region and the jurisdiction it is under.
+EXPORT_STORAGE_PROVIDER = read("EXPORT_STORAGE_PROVIDER", "Hetzner Online GmbH")
+EXPORT_STORAGE_REGION = read("EXPORT_STORAGE_REGION", "Falkenstein and Nuremberg, Germany")
+EXPORT_STORAGE_JURISDICTION = read("EXPORT_STORAGE_JURISDICTION", "EU (Germany)")
 # The secret pepper of the suppression list's HMAC-SHA256 hashes (exports.models.identifier_hash).
 # Empty: one derived from SECRET_KEY. Rotating it (or SECRET_KEY, when empty) makes every
 # existing entry unrecognisable, so erased subjects could be imported again.

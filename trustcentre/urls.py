@@ -48,6 +48,7 @@ urlpatterns = [
     path("staff/", include("rights_requests.urls_staff")),
     path("staff/end-of-contract/", include("exports.end_of_contract.urls_staff")),
     path("staff/dpa/", include("dpa.urls_staff")),
+    path("staff/data-act/", include("exports.statements_urls")),
     path("staff/incidents/", include("dpa.breaches.urls_staff")),
     path("staff/sso/", include("trustcentre.sso.urls_staff")),
     path("staff/", include("retention.urls_staff")),

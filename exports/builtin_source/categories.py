@@ -1,4 +1,5 @@
-"""The four categories of the built-in source: their fields, types, standards and descriptions.
+"""The categories of the built-in source (four stored, one derived report): their fields,
+types, standards and descriptions.
 
 These are what the Data Act register publishes and what every export, rights-request answer
 and deletion certificate names, so each field says what it means to the customer. A field's
@@ -65,7 +66,7 @@ LEADS = Category(
     ),
     schema_version="1.2",
     date_field="created_at",
-    migration_difficulty="low",
+    migration_difficulty="easy",
     migration_notes=(
         "Flat contact records in standard formats (RFC 5322 email, E.164 phone, ISO 3166-1 "
         "countries) that any CRM imports by mapping columns. contact_id links the rows to visitor "
@@ -393,11 +394,12 @@ ORGANISATION_PROFILES = Category(
     ),
     schema_version="1.0",
     date_field="created_at",
-    migration_difficulty="high",
+    migration_difficulty="easy",
     migration_notes=(
-        "The matches are the output of our proprietary matching of visits to companies (the "
-        "model is not exported). The results are exported in full, but a destination service "
-        "matches visits with its own data, so its figures will differ from these after switching."
+        "Flat firmographic records (name, domain, industry, size, ISO 3166-1 country) that any "
+        "CRM or account database imports by mapping columns. The matches are the output of our "
+        "matching of visits to companies (the model is not exported): a destination service "
+        "matches new visits with its own data, so its figures will differ after switching."
     ),
     fields=(
         SchemaField(
@@ -466,4 +468,88 @@ ORGANISATION_PROFILES = Category(
     ),
 )
 
+# A report, not stored rows: computed from journey_insights when exported, so it holds nothing
+# of its own to erase and goes with the events it sums up.
+ANALYTICAL_REPORTS = Category(
+    id="analytical_reports",
+    name="Analytical reports",
+    description=(
+        "Daily journey aggregates per visitor profile: for each profile and UTC day with "
+        "activity, how many events of each kind and how much time. Computed from journey "
+        "insights when exported; JSON through the API."
+    ),
+    schema_version="1.0",
+    date_field="day",
+    migration_difficulty="easy",
+    migration_notes=(
+        "Aggregates of the journey_insights rows, linked to visitor profiles by profile_id; a "
+        "destination can import them as they are or compute them again from the events."
+    ),
+    formats=("json",),
+    methods=("api",),
+    derived=True,
+    fields=(
+        SchemaField(
+            "report_id",
+            FieldType.UUID,
+            "The report row's identifier, the same for the same profile and day in every "
+            "export (a name-based UUID of both).",
+            standard=RFC_4122,
+            nullable=False,
+        ),
+        SchemaField(
+            "profile_id",
+            FieldType.UUID,
+            "The visitor profile the row sums up.",
+            standard=RFC_4122,
+            personal=True,
+            nullable=False,
+        ),
+        SchemaField(
+            "day", FieldType.DATE, "The UTC day.", standard=ISO_8601, personal=True, nullable=False
+        ),
+        SchemaField(
+            "events",
+            FieldType.INTEGER,
+            "Events of the profile on that day.",
+            personal=True,
+            nullable=False,
+        ),
+        SchemaField(
+            "page_views", FieldType.INTEGER, "Pages viewed.", personal=True, nullable=False
+        ),
+        SchemaField(
+            "forms_submitted", FieldType.INTEGER, "Forms submitted.", personal=True, nullable=False
+        ),
+        SchemaField("downloads", FieldType.INTEGER, "Downloads.", personal=True, nullable=False),
+        SchemaField(
+            "videos_played", FieldType.INTEGER, "Videos played.", personal=True, nullable=False
+        ),
+        SchemaField(
+            "time_spent_seconds",
+            FieldType.INTEGER,
+            "Time spent over the day's events, in seconds.",
+            personal=True,
+            nullable=False,
+        ),
+        SchemaField(
+            "first_event_at",
+            FieldType.DATETIME,
+            "The day's first event, UTC.",
+            standard=ISO_8601,
+            personal=True,
+            nullable=False,
+        ),
+        SchemaField(
+            "last_event_at",
+            FieldType.DATETIME,
+            "The day's last event, UTC.",
+            standard=ISO_8601,
+            personal=True,
+            nullable=False,
+        ),
+    ),
+)
+
 CATEGORIES = (LEADS, VISITOR_PROFILES, JOURNEY_INSIGHTS, ORGANISATION_PROFILES)
+DERIVED_CATEGORIES = (ANALYTICAL_REPORTS,)

@@ -13,9 +13,8 @@ then leads (organisation_profiles whenever). Deleting leads first would strand t
 profiles and events where no filter finds them.
 """
 
-import csv
 import datetime
-import io
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -23,10 +22,11 @@ from functools import partial
 import psycopg
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
-from django.db.models import F, Func, Q, QuerySet, TextField
+from django.db.models import Count, F, Func, Max, Min, Q, QuerySet, Sum, TextField, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from exports.builtin_source.categories import CATEGORIES
+from exports.builtin_source.categories import ANALYTICAL_REPORTS, CATEGORIES, DERIVED_CATEGORIES
 from exports.builtin_source.models import (
     SUBJECT_FLAGS,
     JourneyEvent,
@@ -35,9 +35,9 @@ from exports.builtin_source.models import (
     VisitorProfile,
 )
 from exports.builtin_source.services import normalise_phone
-from exports.formats import CSV_WRITER_OPTIONS
 from exports.sources import UnknownCategory
 from exports.sources.base import Category, DataSource, DataSubject, FieldType, RowFilter
+from exports.writers.csv_records import csv_line
 
 MODELS = {
     "leads": Lead,
@@ -60,6 +60,10 @@ RECTIFIABLE_LEAD_FIELDS = (
     "region",
 )
 RECTIFY_MAX_ROWS = 1000
+
+# The namespace of analytical report ids: uuid5(namespace, "<profile id>:<day>"), so a report
+# row keeps its id from one export to the next.
+REPORT_ID_NAMESPACE = uuid.UUID("6f1d4a52-7c1e-5b8e-9a0b-2f64c1d3e9a7")
 
 # COPY records are written in blocks of this many: one write per record would cost more than
 # the COPY itself.
@@ -93,6 +97,7 @@ class BuiltinSource(DataSource):
     """The provider's product data held in this portal's database (exports.builtin_source)."""
 
     categories = CATEGORIES
+    derived_categories = DERIVED_CATEGORIES
 
     def _category(self, category_id: str) -> tuple[type, Category]:
         for category in self.categories:
@@ -127,6 +132,9 @@ class BuiltinSource(DataSource):
     def iter_rows(
         self, *, category_id: str, row_filter: RowFilter, chunk_size: int = 2000
     ) -> Iterator[dict]:
+        if category_id == ANALYTICAL_REPORTS.id:
+            yield from self._report_rows(row_filter, chunk_size)
+            return
         model, category = self._category(category_id)
         names = category.field_names
         key = model._meta.pk.name
@@ -143,7 +151,38 @@ class BuiltinSource(DataSource):
             last_key = chunk[-1][key_index]
 
     def count(self, *, category_id: str, row_filter: RowFilter) -> int:
+        if category_id == ANALYTICAL_REPORTS.id:
+            return self._daily_aggregates(row_filter).count()
         return self.queryset(category_id=category_id, row_filter=row_filter).count()
+
+    def _daily_aggregates(self, row_filter: RowFilter) -> QuerySet:
+        """The journey events of the filter (tenant, data subject, period) summed up per
+        profile and UTC day, in a stable order."""
+        kinds = JourneyEvent.EventType
+        events = self.queryset(category_id="journey_insights", row_filter=row_filter)
+        return (
+            events.annotate(day=TruncDate("occurred_at", tzinfo=datetime.UTC))
+            .values("profile_id", "day")
+            .annotate(
+                events=Count("pk"),
+                page_views=Count("pk", filter=Q(event_type=kinds.PAGE_VIEW)),
+                forms_submitted=Count("pk", filter=Q(event_type=kinds.FORM_SUBMIT)),
+                downloads=Count("pk", filter=Q(event_type=kinds.DOWNLOAD)),
+                videos_played=Count("pk", filter=Q(event_type=kinds.VIDEO_PLAY)),
+                time_spent_seconds=Coalesce(Sum("duration_seconds"), Value(0)),
+                first_event_at=Min("occurred_at"),
+                last_event_at=Max("occurred_at"),
+            )
+            .order_by("profile_id", "day")
+        )
+
+    def _report_rows(self, row_filter: RowFilter, chunk_size: int) -> Iterator[dict]:
+        names = ANALYTICAL_REPORTS.field_names
+        for aggregate in self._daily_aggregates(row_filter).iterator(chunk_size=chunk_size):
+            report_id = uuid.uuid5(
+                REPORT_ID_NAMESPACE, f"{aggregate['profile_id']}:{aggregate['day'].isoformat()}"
+            )
+            yield {name: aggregate.get(name, report_id) for name in names}
 
     def delete_batch(
         self, *, category_id: str, row_filter: RowFilter, batch_size: int = 5000
@@ -157,7 +196,11 @@ class BuiltinSource(DataSource):
         next batches while every batch since the plan has committed: close to one plain
         DELETE, where finding each batch's keys again from the first key would wade through
         every entry deleted so far, and deleting in key order would jump from page to page.
-        Elsewhere: the keys first, then a DELETE by key."""
+        Elsewhere: the keys first, then a DELETE by key.
+
+        A derived category stores nothing: 0, its rows go with the events they sum up."""
+        if category_id == ANALYTICAL_REPORTS.id:
+            return 0
         model, _category = self._category(category_id)
         connection = connections[router.db_for_write(model)]
         if connection.vendor == "postgresql":
@@ -332,6 +375,8 @@ class BuiltinSource(DataSource):
         """Set the subject's flags on the matching rows of leads and visitor profiles (journey
         events and organisation profiles keep none: 0). One UPDATE; a lead's updated_at moves
         when its flags change. Only for a data subject: never a whole tenant's rows."""
+        if category_id == ANALYTICAL_REPORTS.id:
+            return 0  # computed from the events: nothing of its own to flag
         model, _category = self._category(category_id)
         unknown = set(flags) - set(SUBJECT_FLAGS)
         if unknown:
@@ -404,6 +449,8 @@ class BuiltinSource(DataSource):
     ) -> int | None:
         """On PostgreSQL, COPY ... TO STDOUT with every column formatted in SQL as
         exports.formats.csv_cell formats it; None elsewhere (the caller uses iter_rows)."""
+        if category_id == ANALYTICAL_REPORTS.id:
+            return None
         model, category = self._category(category_id)
         connection = connections[router.db_for_read(model)]
         if connection.vendor != "postgresql":
@@ -417,9 +464,7 @@ class BuiltinSource(DataSource):
         }
         if any(expression is None for expression in columns.values()):
             return None  # a field PostgreSQL cannot format as csv_cell does: the generic writer
-        header = io.StringIO(newline="")
-        csv.writer(header, **CSV_WRITER_OPTIONS).writerow(category.field_names)
-        stream.write(header.getvalue().encode())
+        stream.write(csv_line(category.field_names).encode())
         if rows.query.is_empty():  # e.g. a data subject's organisation profiles: no SQL at all
             return 0
         query = rows.annotate(**columns).values_list(*columns).query
@@ -446,6 +491,8 @@ class BuiltinSource(DataSource):
         other character below U+0020 as \\u00xx (lowercase hex), "/" and non-ASCII as they
         are. (PostgreSQL text cannot hold NUL or lone surrogates, the only other differences.)
         json_build_object would not do: it writes {"a" : 1, "b" : "x"}."""
+        if category_id == ANALYTICAL_REPORTS.id:
+            return None
         model, category = self._category(category_id)
         connection = connections[router.db_for_read(model)]
         if connection.vendor != "postgresql":
@@ -596,11 +643,11 @@ _PG_DATETIME = """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24
 
 
 def _csv_text(field) -> Func | None:
-    """The SQL expression giving a field's csv_cell text, NULL where csv_cell gives "", or None
-    where PostgreSQL would write the value differently (floats, JSON objects).
+    """The SQL expression giving a field's csv_cell text, NULL where the value is missing, or
+    None where PostgreSQL would write the value differently (floats, JSON objects).
 
-    COPY's CSV mode quotes a value equal to its NULL string (empty), so an empty string would
-    come out as "" where csv.writer writes nothing: NULLIF turns it into NULL, an empty cell."""
+    COPY's CSV mode quotes a value equal to its NULL string (empty): an empty text comes out as
+    "", and a NULL as an empty field, which is the rule of exports.writers.csv_records."""
     column = F(field.name)
     if field.type == FieldType.DATETIME:
         return Func(column, template=_PG_DATETIME, output_field=TextField())
@@ -622,7 +669,7 @@ def _csv_text(field) -> Func | None:
         # Python and PostgreSQL write these differently (1e-05 / 0.00001, key spacing): such a
         # category is written by the generic writer, as copy_json_to does for its fields.
         return None
-    return Func(column, template="NULLIF((%(expressions)s)::text, '')", output_field=TextField())
+    return Func(column, template="(%(expressions)s)::text", output_field=TextField())
 
 
 def _json_sql_value(field):
@@ -639,5 +686,5 @@ def _json_sql_value(field):
         return column  # true/false and decimal digits, as json.dumps writes bool and int
     if field.type in (FieldType.NUMBER, FieldType.JSON):
         return None
-    # Text as it is: unlike CSV, JSON tells an empty string from null, so no NULLIF here.
+    # Text as it is: JSON tells an empty string from null, as the CSV does by quoting.
     return Func(column, template="(%(expressions)s)::text", output_field=TextField())

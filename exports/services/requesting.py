@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from exports.models import ExportFormat, ExportJob
-from exports.sources import all_categories
+from exports.sources import exportable_categories
+from exports.sources.base import ExportMethod
 from trustcentre.audit.services import audit_record
 from trustcentre.jobs.models import JobStatus
 from trustcentre.jobs.queueing import enqueue_after_commit
@@ -34,12 +35,14 @@ class ExportNotRetryable(Exception):
     pass
 
 
-def _validated_request(*, categories, format, date_from, date_to) -> tuple[list[str], str]:
+def _validated_request(
+    *, categories, format, date_from, date_to, method: str
+) -> tuple[list[str], str]:
     """The category ids in the register's order (duplicates dropped) and the format, or a
     ValidationError naming each bad field. The same data always gives the same files, so the
     order of the request does not matter."""
     errors: dict[str, list[str]] = {}
-    known = [category.id for category in all_categories()]
+    known = [category.id for category in exportable_categories()]
     if isinstance(categories, str) or not categories:
         errors["categories"] = [_("Choose at least one category of data.")]
         wanted = []
@@ -60,6 +63,24 @@ def _validated_request(*, categories, format, date_from, date_to) -> tuple[list[
             _("Unknown format: %(format)s. The formats are: %(known)s.")
             % {"format": format, "known": ", ".join(ExportFormat.values)}
         ]
+    elif "categories" not in errors:
+        # What the register states per category: some are offered in one format or through
+        # one method only (a derived report: JSON through the API).
+        for category in exportable_categories():
+            if category.id not in wanted:
+                continue
+            if method not in category.methods or format not in category.formats:
+                errors.setdefault("categories", []).append(
+                    _("%(category)s can be exported as %(formats)s through %(methods)s only.")
+                    % {
+                        "category": category.name,
+                        "formats": ", ".join(category.formats),
+                        "methods": ", ".join(
+                            _("the API") if m == ExportMethod.API else _("the portal")
+                            for m in category.methods
+                        ),
+                    }
+                )
     if date_from and date_to:
         if date_to < date_from:
             errors["date_to"] = [_("The period ends before it starts.")]
@@ -109,7 +130,11 @@ def export_request(
     ExportAlreadyRunning while another export of the organisation is queued or running.
     With the client's `idempotency_key`, asking again returns the first job."""
     category_ids, format = _validated_request(
-        categories=categories, format=format, date_from=date_from, date_to=date_to
+        categories=categories,
+        format=format,
+        date_from=date_from,
+        date_to=date_to,
+        method=ExportMethod.API if api_client is not None else ExportMethod.UI,
     )
     key = _idempotency_key(organisation, idempotency_key)
     if idempotency_key:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from exports import archive
 from exports.models import ExportFormat, ExportJob
 from exports.register import json_schema
-from exports.sources import all_categories, get_category
+from exports.sources import exportable_categories, get_category
 from exports.sources.base import Category, RowFilter
 from exports.writers import DataFile, ExportWriter, get_writer
 from trustcentre.accounts.models import Membership
@@ -287,7 +287,7 @@ def _enqueue_ready_email(job: ExportJob) -> None:
     path = reverse(
         "exports:detail", kwargs={"slug": job.organisation.slug, "public_id": job.public_id}
     )
-    categories = {c.id: c for c in all_categories()}
+    categories = {c.id: c for c in exportable_categories()}
     for user in _ready_recipients(job):
         email_enqueue(
             to=user.email,

@@ -39,7 +39,7 @@ def _load(paths: tuple[str, ...]) -> tuple[DataSource, ...]:
             ) from error
         if not isinstance(source, DataSource):
             raise ImproperlyConfigured(f"EXPORT_DATA_SOURCES: {path!r} is not a DataSource.")
-        for category in source.categories:
+        for category in (*source.categories, *source.derived_categories):
             if category.id in seen:
                 raise ImproperlyConfigured(
                     f"Category {category.id!r} is provided by both {seen[category.id]} and {path}."
@@ -64,10 +64,24 @@ def category_ids() -> list[str]:
     return [category.id for category in all_categories()]
 
 
+def exportable_categories() -> list[Category]:
+    """What an export can hold and the register lists: each source's stored categories, then
+    the reports it derives from them."""
+    return [
+        category
+        for source in get_sources()
+        for category in (*source.categories, *source.derived_categories)
+    ]
+
+
+def exportable_category_ids() -> list[str]:
+    return [category.id for category in exportable_categories()]
+
+
 def get_category(category_id: str) -> tuple[DataSource, Category]:
     """The source that provides the category, and the category; UnknownCategory otherwise."""
     for source in get_sources():
-        for category in source.categories:
+        for category in (*source.categories, *source.derived_categories):
             if category.id == category_id:
                 return source, category
     raise UnknownCategory(category_id)

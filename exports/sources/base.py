@@ -39,6 +39,30 @@ class SchemaField:
     choices: tuple[str, ...] = ()  # strings: the only values the field takes, when closed
 
 
+class ExportMethod:
+    """How a customer takes an export out (Data Act Art. 26(b): the methods of the register)."""
+
+    UI = "ui"  # the portal's export pages
+    API = "api"  # POST /api/v1/exports/
+
+    ALL = (UI, API)
+
+
+# The format each method uses when none is chosen: the portal's form starts on CSV, the API
+# answers JSON to a request without "format".
+DEFAULT_FORMAT = {ExportMethod.UI: "csv", ExportMethod.API: "json"}
+ALL_FORMATS = ("csv", "json", "xlsx")
+
+
+@dataclass(frozen=True)
+class StorageLocation:
+    """Where a category's data is stored, as the register publishes it."""
+
+    provider: str  # who runs the storage, e.g. the hosting company
+    region: str  # e.g. "eu-central (Frankfurt am Main)"
+    jurisdiction: str  # the law the storage is under, e.g. "EU (Germany)"
+
+
 @dataclass(frozen=True)
 class Category:
     id: str  # the stable id used by the API: leads, visitor_profiles, ...
@@ -47,8 +71,19 @@ class Category:
     fields: tuple[SchemaField, ...]
     schema_version: str
     date_field: str  # the field a date period filters on
-    migration_difficulty: str  # "low" | "medium" | "high"
+    migration_difficulty: str  # "easy" | "medium" | "hard"
     migration_notes: str = ""
+    formats: tuple[str, ...] = ALL_FORMATS
+    methods: tuple[str, ...] = ExportMethod.ALL
+    # A report the source computes from its stored rows when it is exported (nothing of its
+    # own is stored or erased: it goes with the rows it is computed from).
+    derived: bool = False
+    location: StorageLocation | None = None  # None: the source's location
+
+    def default_format(self, method: str) -> str:
+        """The method's default format where the category offers it, else its first format."""
+        preferred = DEFAULT_FORMAT[method]
+        return preferred if preferred in self.formats else self.formats[0]
 
     @property
     def field_names(self) -> list[str]:
@@ -83,6 +118,13 @@ class DataSource(abc.ABC):
     datetimes, UUIDs as uuid.UUID, countries as alpha-2 strings, JSON fields as dicts."""
 
     categories: tuple[Category, ...] = ()
+    # Reports computed from the stored categories when exported (Category.derived): exported
+    # and listed in the register, but not erased, flagged or searched for a data subject,
+    # since they hold nothing the stored rows do not.
+    derived_categories: tuple[Category, ...] = ()
+    # Where the source stores its data (a category may say otherwise); None: the setting
+    # EXPORT_STORAGE_LOCATION.
+    location: StorageLocation | None = None
 
     @abc.abstractmethod
     def iter_rows(

@@ -1,13 +1,13 @@
 """The text formats: RFC 4180 CSV and JSON arrays, one file per category, split into parts
 past the maximum file size."""
 
-import csv
 import json
 from contextlib import nullcontext
 from pathlib import Path
 
-from exports.formats import CSV_WRITER_OPTIONS, csv_record, json_record
+from exports.formats import json_record
 from exports.writers.base import DataFile, DeflatingFile, ExportWriter, chunks, part_name
+from exports.writers.csv_records import csv_line, csv_row_line
 
 
 class PartedFile:
@@ -89,8 +89,9 @@ class PartedFile:
 
 
 class CsvWriter(ExportWriter):
-    """RFC 4180 (see exports/formats.py). On PostgreSQL the source's COPY fast path writes the
-    file when it fits in one part; the generic writer gives the same bytes otherwise."""
+    """RFC 4180 (see exports/formats.py and exports/writers/csv_records.py). On PostgreSQL the
+    source's COPY fast path writes the file when it fits in one part; the generic writer gives
+    the same bytes otherwise."""
 
     format_id = "csv"
     extension = "csv"
@@ -102,7 +103,7 @@ class CsvWriter(ExportWriter):
         if fast is not None:
             on_rows(fast.rows)
             return [fast]
-        header = _csv_lines([category.field_names])
+        header = csv_line(category.field_names)
         parted = PartedFile(
             folder=folder,
             base=category.id,
@@ -113,10 +114,7 @@ class CsvWriter(ExportWriter):
         )
         try:
             for chunk in chunks(reader.rows(category)):
-                lines = _CsvLineCapture()
-                writer = csv.writer(lines, **CSV_WRITER_OPTIONS)
-                writer.writerows(csv_record(row, category.fields) for row in chunk)
-                parted.write_records(lines.lines)
+                parted.write_records([csv_row_line(row, category.fields) for row in chunk])
                 on_rows(len(chunk))
         except BaseException:
             parted.discard()
@@ -156,23 +154,6 @@ def _copy_single_part(*, copy, category, folder, extension, max_bytes, on_rows) 
         return None
     out.close()
     return out.data_file(category=category.id, part=1, rows=rows)
-
-
-class _CsvLineCapture:
-    """csv.writer writes each record with one write() call; keep them as separate lines so a
-    file can be split between records."""
-
-    def __init__(self):
-        self.lines: list[str] = []
-
-    def write(self, line: str) -> None:
-        self.lines.append(line)
-
-
-def _csv_lines(records) -> str:
-    capture = _CsvLineCapture()
-    csv.writer(capture, **CSV_WRITER_OPTIONS).writerows(records)
-    return "".join(capture.lines)
 
 
 class _TooLarge(Exception):

@@ -11,10 +11,11 @@ from jsonschema import Draft202012Validator
 from exports.api_register import RegisterSerializer
 from exports.formats import json_record
 from exports.register import build_register, json_schema
-from exports.sources import all_categories, get_category
+from exports.sources import exportable_categories, get_category
 from exports.sources.base import RowFilter
 
-CATEGORY_IDS = ["leads", "visitor_profiles", "journey_insights", "organisation_profiles"]
+STORED_IDS = ["leads", "visitor_profiles", "journey_insights", "organisation_profiles"]
+CATEGORY_IDS = [*STORED_IDS, "analytical_reports"]
 EXCLUDED = {
     "internal_architecture",
     "proprietary_algorithms_and_models",
@@ -29,7 +30,7 @@ def validator(category):
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-@pytest.mark.parametrize("category_id", CATEGORY_IDS)
+@pytest.mark.parametrize("category_id", STORED_IDS)
 def test_every_row_validates_against_its_categorys_json_schema(customer_data, org_a, category_id):
     source, category = get_category(category_id)
     check = validator(category)
@@ -103,6 +104,7 @@ SCHEMA_VERSIONS = {
     "visitor_profiles": "1.2",
     "journey_insights": "1.0",
     "organisation_profiles": "1.0",
+    "analytical_reports": "1.0",
 }
 
 
@@ -113,13 +115,13 @@ def test_the_register_is_built_from_the_sources_and_settings(settings, db):
     register = build_register()
     assert (
         [category["id"] for category in register["categories"]]
-        == [c.id for c in all_categories()]
+        == [c.id for c in exportable_categories()]
         == CATEGORY_IDS
     )
-    for entry, category in zip(register["categories"], all_categories(), strict=True):
+    for entry, category in zip(register["categories"], exportable_categories(), strict=True):
         assert [field["name"] for field in entry["fields"]] == category.field_names
         assert entry["json_schema"] == json_schema(category)
-        assert entry["migration_difficulty"]["level"] in {"low", "medium", "high"}
+        assert entry["migration_difficulty"]["level"] in {"easy", "medium", "hard"}
         assert entry["migration_difficulty"]["notes"]
         assert entry["schema_version"] == SCHEMA_VERSIONS[category.id]
     assert register["limits"]["max_file_bytes"] == 123_456_789
@@ -190,7 +192,7 @@ def test_the_public_page_shows_every_category_field_and_rule(client, db):
     html = response.content.decode()
     assert "exports/register.html" in [template.name for template in response.templates]
     assert html.count("<h1") == 1
-    for category in all_categories():
+    for category in exportable_categories():
         assert f'id="category-{category.id}"' in html
         assert f"/data-act/schemas/{category.id}.json" in html
         for field in category.fields:

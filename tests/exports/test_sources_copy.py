@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from exports.builtin_source.models import JourneyEvent, Lead, OrganisationProfile, VisitorProfile
 from exports.builtin_source.source import crlf_records
-from exports.formats import CSV_WRITER_OPTIONS, csv_record
+from exports.formats import CSV_WRITER_OPTIONS
 from exports.sources import get_category
 from exports.sources.base import DataSubject, RowFilter
+from exports.writers.csv_records import csv_line, csv_row_line
 
 UTC = datetime.UTC
 CATEGORY_IDS = ["leads", "visitor_profiles", "journey_insights", "organisation_profiles"]
@@ -53,12 +54,10 @@ TRICKY_TEXTS = [
 def generic_csv(source, category_id, row_filter) -> bytes:
     """What the generic writer writes: exports/formats.py's contract."""
     _source, category = get_category(category_id)
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, **CSV_WRITER_OPTIONS)
-    writer.writerow(category.field_names)
+    lines = [csv_line(category.field_names)]
     for row in source.iter_rows(category_id=category_id, row_filter=row_filter, chunk_size=7):
-        writer.writerow(csv_record(row, category.fields))
-    return out.getvalue().encode()
+        lines.append(csv_row_line(row, category.fields))
+    return "".join(lines).encode()
 
 
 def tricky_rows(tenant_id):

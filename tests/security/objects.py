@@ -101,6 +101,7 @@ def build_world() -> World:
     _audit(world, remember, legal)
     _content(world)
     _dpa(world, remember, legal)
+    _data_act(world)
     return world
 
 
@@ -384,6 +385,23 @@ def _content(world):
     world.kwargs["content_staff:item_edit.key"] = control.public_id
     world.kwargs["content_staff:mark_reviewed"] = control.public_id
     world.kwargs["category_id"] = "leads"
+
+
+def _data_act(world):
+    """A measure of the register's statements (legal's editor)."""
+    from exports.statements_models import GovernmentAccessMeasure
+
+    measure = GovernmentAccessMeasure.objects.create(
+        title="EU only", description="Stored in the EU."
+    )
+    for name in (
+        "data_act_staff:row_create",
+        "data_act_staff:row_edit",
+        "data_act_staff:row_delete",
+    ):
+        world.kwargs[f"{name}.kind"] = "measures"
+    world.kwargs["data_act_staff:row_edit"] = measure.public_id
+    world.kwargs["data_act_staff:row_delete"] = measure.public_id
 
 
 def _dpa(world, remember, legal):

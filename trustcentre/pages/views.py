@@ -236,6 +236,15 @@ WORKBENCHES = [
         ("legal",),
     ),
     (
+        "data_act_staff:home",
+        _("Data Act register"),
+        _(
+            "What the register states: excluded data, switching, custom exports, measures "
+            "against governmental access; each change a new published version."
+        ),
+        ("legal",),
+    ),
+    (
         "breaches_staff:incident_list",
         _("Breach notifications"),
         _("Incidents, the customers affected, notifications sent and acknowledged."),
