@@ -54,11 +54,24 @@ class RequestForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class _OwnIds(forms.Form):
+    """Legal's page holds several of these forms: each gets ids of its own (answer_body,
+    message_body), so every label points at its own field."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class MessageForm(_OwnIds):
+    id_prefix = "message"
     body = _text(_("Message"), rows=4)
 
 
-class TriageForm(forms.Form):
+class TriageForm(_OwnIds):
+    id_prefix = "triage"
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=legal_users(), empty_label=None
     )
@@ -84,7 +97,8 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(_OwnIds):
+    id_prefix = "answer"
     body = _text(_("Answer"), rows=6)
     documents = MultipleFileField(
         label=_("Documents (PDF)"),
@@ -95,7 +109,8 @@ class AnswerForm(forms.Form):
     )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(_OwnIds):
+    id_prefix = "schedule"
     starts_at = _moment(_("Audit starts"), _("In your time zone."))
     ends_at = _moment(_("Audit ends"), _("In your time zone."))
     arrangements = _text(
@@ -104,5 +119,6 @@ class ScheduleForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(_OwnIds):
+    id_prefix = "close"
     note = _text(_("Closing note"), rows=2, help_text=_("Optional; shown to the customer."))
