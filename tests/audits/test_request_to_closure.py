@@ -171,7 +171,7 @@ def test_an_audit_request_runs_from_request_to_closure(
     assert audit_request.status == "closed"
     page = admin_client.get(portal_url).content.decode()
     assert "Closed" in page
-    assert "Was due by 25 Nov 2026" in page
+    assert "Answered in time: due by 25 Nov 2026" in page
     assert "Answered late" not in page
     assert "Send the message" not in page
     assert "is closed" in emails_to(admin_a.email)[-1].subject

@@ -132,7 +132,7 @@ def test_request_answer_schedule_and_close(page, admin_a, org_a, private_storage
     main.get_by_role("button", name="Close the request").click()
     expect(main.get_by_role("status")).to_contain_text("The request is closed.")
     expect(main.locator(".page-header")).to_contain_text("Closed")
-    expect(main.locator(".page-header")).to_contain_text(f"Was due by {due}")
+    expect(main.locator(".page-header")).to_contain_text(f"Answered in time: due by {due}")
     page.goto("/staff/audits/?status=closed")
     expect(main.get_by_role("row").filter(has_text=audit_request.reference)).to_contain_text(
         "Closed"
