@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +19,7 @@ from trustcentre.lib.forms import add_validation_error
 
 legal_required = staff_role_required("legal")
 
-STATUS_FILTERS = [("open", _("Awaiting an answer")), *AuditRequest.Status.choices]
+STATUS_FILTERS = [("open", gettext_lazy("Awaiting an answer")), *AuditRequest.Status.choices]
 
 
 @never_cache
