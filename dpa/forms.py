@@ -28,6 +28,14 @@ class VersionForm(forms.ModelForm):
         self.fields["body"].help_text = _(
             "Markdown. Placeholders: %(names)s. No HTML scripts, styles or event handlers."
         ) % {"names": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)}
+        # Prefilled on the page; a post without it keeps the draft's period (30 for a new one).
+        self.fields["audit_answer_days"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("audit_answer_days") is None and "audit_answer_days" not in self.errors:
+            data["audit_answer_days"] = self.instance.audit_answer_days
+        return data
 
 
 class SignForm(forms.Form):

@@ -19,6 +19,11 @@ def _default_objection_window():
     return settings.SUBPROCESSOR_OBJECTION_WINDOW_DAYS
 
 
+# Days the provider has to answer an audit or information request (Art. 28(3)(h) GDPR), unless
+# the DPA sets another period; dpa/audits/deadlines.py counts them.
+DEFAULT_AUDIT_ANSWER_DAYS = 30
+
+
 class DpaVersion(models.Model):
     """One version of the DPA template. A draft may be edited; once published it is frozen:
     agreements point at it, and it must stay what they signed."""
@@ -34,6 +39,7 @@ class DpaVersion(models.Model):
         "body",
         "summary_of_changes",
         "objection_window_days",
+        "audit_answer_days",
         "subject_matter",
         "duration",
         "nature_and_purpose",
@@ -57,6 +63,12 @@ class DpaVersion(models.Model):
         _("objection window (days)"),
         default=_default_objection_window,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    audit_answer_days = models.PositiveSmallIntegerField(
+        _("answer period for audit and information requests (days)"),
+        default=DEFAULT_AUDIT_ANSWER_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Art. 28(3)(h) GDPR: days we have to answer a customer's request."),
     )
     # Annex I: the processing, as Art. 28(3) GDPR asks the contract to set it out.
     subject_matter = models.TextField(_("subject matter of the processing"))
@@ -160,6 +172,12 @@ class Agreement(models.Model):
     effective_date = models.DateField(_("effective date"))
     objection_window_days = models.PositiveSmallIntegerField(
         _("objection window (days)"), validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    # A negotiated DPA's own period; an online agreement follows its version's.
+    audit_answer_days = models.PositiveSmallIntegerField(
+        _("answer period for audit and information requests (days)"),
+        default=DEFAULT_AUDIT_ANSWER_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     # The annexes as they stood at signing time (controls, sub-processor list version,
     # transfers, parties): the executed PDF is rendered from these, never from live data.

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "exports.end_of_contract",
     "dpa",
     "dpa.breaches",
+    "dpa.audits",
     "trustcentre.sso",
     "retention",
 ]

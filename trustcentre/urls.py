@@ -34,6 +34,7 @@ urlpatterns = [
     path("portal/rights-requests/", include("rights_requests.urls_portal")),
     path("portal/dpa/", include("dpa.urls_portal")),
     path("portal/security-notices/", include("dpa.breaches.urls_portal")),
+    path("portal/audits/", include("dpa.audits.urls_portal")),
     path("portal/", include("trustcentre.documents.urls_portal")),
     path("portal/", include("subprocessors.urls_portal")),
     # Before every other "portal/" include: its organisations/<slug>/api-keys/ pages.
@@ -50,6 +51,7 @@ urlpatterns = [
     path("staff/dpa/", include("dpa.urls_staff")),
     path("staff/data-act/", include("exports.statements_urls")),
     path("staff/incidents/", include("dpa.breaches.urls_staff")),
+    path("staff/audits/", include("dpa.audits.urls_staff")),
     path("staff/sso/", include("trustcentre.sso.urls_staff")),
     path("staff/", include("retention.urls_staff")),
     path("admin/", admin.site.urls),

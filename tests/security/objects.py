@@ -102,6 +102,7 @@ def build_world() -> World:
     _content(world)
     _dpa(world, remember, legal)
     _data_act(world)
+    _audit_requests(world, remember, admin_a)
     return world
 
 
@@ -474,3 +475,30 @@ def _dpa(world, remember, legal):
     ):
         remember(name, notification)
     world.kwargs["breaches_portal:follow_up_acknowledge.number"] = 1
+
+
+def _audit_requests(world, remember, admin_a):
+    """An information request of organisation A, received today."""
+    from dpa.audits.models import AuditRequest
+
+    audit_request = AuditRequest.objects.create(
+        reference="AUD-MATRIX-1",
+        organisation=world.org_a,
+        kind="information",
+        scope="Backups.",
+        requested_by=admin_a,
+        answer_days=30,
+        due_on=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    for name in (
+        "audits_portal:request_detail",
+        "audits_portal:message_post",
+        "audits_staff:request_detail",
+        "audits_staff:request_triage",
+        "audits_staff:request_answer",
+        "audits_staff:request_schedule",
+        "audits_staff:message_post",
+        "audits_staff:request_close",
+    ):
+        remember(name, audit_request)
+    world.identifiers_of_a.add(audit_request.reference)

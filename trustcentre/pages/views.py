@@ -111,6 +111,12 @@ PORTAL_LINKS = [
         "customer",
     ),
     (
+        "audits_portal:request_list",
+        _("Audits and information requests"),
+        _("Ask us for an audit or for information under your DPA, and follow the answer."),
+        "customer",
+    ),
+    (
         "notifications:portal_message_list",
         _("Messages"),
         _("Every email we sent you, as it was sent."),
@@ -249,6 +255,12 @@ WORKBENCHES = [
         _("Breach notifications"),
         _("Incidents, the customers affected, notifications sent and acknowledged."),
         ("dpo", "legal"),
+    ),
+    (
+        "audits_staff:request_list",
+        _("Audit and information requests"),
+        _("Customers' requests under their DPA: triage, answer or schedule, by the due date."),
+        ("legal",),
     ),
     (
         "sso_staff:home",
