@@ -329,7 +329,12 @@ class OAuthClient(models.Model):
         READ = "read", _("Read the organisation, its members, security notices and exports")
         EXPORT = "export", _("Request and download data exports")
         OBJECTIONS = "objections", _("Object to sub-processor changes")
-        RIGHTS_REQUESTS = "rights_requests", _("Rights requests")
+        # Filing a rights request needs no credential; the scope is there for the
+        # organisation's own rights-request operations as they come to the API.
+        RIGHTS_REQUESTS = (
+            "rights_requests",
+            _("Rights requests (reserved: no operation needs it yet)"),
+        )
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(

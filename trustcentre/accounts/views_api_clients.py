@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -117,9 +117,12 @@ def api_client_revoke(request, slug, public_id, tokens_only=False):
         messages.error(request, error.messages[0])
     else:
         if tokens_only:
-            message = _(
+            message = ngettext(
+                "%(count)d access token of “%(name)s” was revoked; the client can request "
+                "new ones.",
                 "%(count)d access tokens of “%(name)s” were revoked; the client can request "
-                "new ones."
+                "new ones.",
+                count,
             ) % {"count": count, "name": api_client.name}
         else:
             message = _(
