@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "oauth2_provider",
     "trustcentre.accounts",
     "trustcentre.audit",
     "trustcentre.notifications",
@@ -265,7 +266,7 @@ HTTPS = read_bool("HTTPS", not (DEBUG or TESTING))
 SECURE_SSL_REDIRECT = HTTPS
 # API clients get a clear refusal over plain HTTP rather than a redirect that would resend
 # their key in the clear (trustcentre.lib.headers.ApiRequiresHttpsMiddleware).
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^api/"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^api/", r"^oauth/"]
 SECURE_HSTS_SECONDS = read_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = read_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = read_bool("SECURE_HSTS_PRELOAD", True)
@@ -458,6 +459,44 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": read_int("NUM_PROXIES", 0),
 }
 API_RATE_LIMIT_PER_MINUTE = read_int("API_RATE_LIMIT_PER_MINUTE", 500)
+
+# OAuth 2.0 for API clients (django-oauth-toolkit): the client-credentials grant only
+# (oauthlib's BackendApplicationServer has no other), short-lived access tokens stored only as
+# SHA-256 checksums, client secrets hashed like passwords. An API client's tokens count against
+# the same per-client limit as a key (API_RATE_LIMIT_PER_MINUTE).
+OAUTH_ACCESS_TOKEN_SECONDS = read_int("OAUTH_ACCESS_TOKEN_SECONDS", 600)
+# Token requests per client address and minute: client secrets are long random strings, this
+# only keeps the endpoint (and its audit events) from being flooded.
+OAUTH_TOKEN_REQUESTS_PER_MINUTE = read_int("OAUTH_TOKEN_REQUESTS_PER_MINUTE", 60)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OAUTH2_SERVER_CLASS": "oauthlib.oauth2.BackendApplicationServer",
+    "OAUTH2_VALIDATOR_CLASS": "trustcentre.accounts.oauth.ApiClientValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": OAUTH_ACCESS_TOKEN_SECONDS,
+    "ACCESS_TOKEN_GENERATOR": "trustcentre.accounts.oauth.access_token_generator",
+    "SCOPES": {
+        "read": "Read the organisation, its members, security notices and exports",
+        "export": "Request and download data exports",
+        "objections": "Object to sub-processor changes",
+        "rights_requests": "Rights requests",
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "ALLOW_URI_WILDCARDS": False,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # RFC 9700: every gate on; none of the grants they concern is served here anyway.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
 ANONYMOUS_WRITE_LIMIT_PER_MINUTE = read_int("ANONYMOUS_WRITE_LIMIT_PER_MINUTE", 20)
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{PROVIDER_NAME} Trust Centre API",

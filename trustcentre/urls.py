@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from trustcentre.accounts.oauth import ApiClientTokenView
 from trustcentre.content.views import security_txt
 from trustcentre.lib.api_docs import ApiDocsView
 from trustcentre.pages.views import healthz
@@ -39,6 +40,7 @@ urlpatterns = [
     path("portal/", include("subprocessors.urls_portal")),
     # Before every other "portal/" include: its organisations/<slug>/api-keys/ pages.
     path("portal/", include("trustcentre.accounts.urls_api_keys")),
+    path("portal/", include("trustcentre.accounts.urls_api_clients")),
     path("portal/messages/", include("trustcentre.notifications.urls")),
     path("portal/", include("trustcentre.accounts.urls")),
     path("staff/organisations/", include("trustcentre.accounts.staff_urls")),
@@ -56,6 +58,8 @@ urlpatterns = [
     path("staff/", include("retention.urls_staff")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("trustcentre.api")),
+    # OAuth 2.0 token endpoint of the API clients (client-credentials grant only).
+    path("oauth/token/", ApiClientTokenView.as_view(), name="oauth_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),

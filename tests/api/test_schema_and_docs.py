@@ -19,9 +19,10 @@ def test_the_schema_is_valid_openapi_3_with_the_bearer_scheme(client, db):
     assert schema["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
 
     organisation = schema["paths"]["/api/v1/organisation/"]["get"]
-    assert organisation["security"] == [{"apiKey": []}]
+    # A key, or an API client's access token with the read scope.
+    assert organisation["security"] == [{"apiKey": []}, {"oauth2": ["read"]}]
     members = schema["paths"]["/api/v1/organisation/members/"]["get"]
-    assert members["security"] == [{"apiKey": []}]
+    assert members["security"] == [{"apiKey": []}, {"oauth2": ["read"]}]
     assert {"cursor", "page_size"} <= {parameter["name"] for parameter in members["parameters"]}
 
 

@@ -304,7 +304,7 @@ def test_the_schema_documents_the_exports_api(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     validate_schema(schema)
     create = schema["paths"]["/api/v1/exports/"]["post"]
-    assert create["security"] == [{"apiKey": []}]
+    assert create["security"] == [{"apiKey": []}, {"oauth2": ["export"]}]
     assert {"202", "400", "401", "403", "409", "429"} <= set(create["responses"])
     assert "application/problem+json" in create["responses"]["409"]["content"]
     request_schema = schema["components"]["schemas"]["ExportRequestRequest"]

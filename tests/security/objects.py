@@ -107,6 +107,7 @@ def build_world() -> World:
 
 
 def _accounts(world, remember, admin_a, member_a):
+    from trustcentre.accounts.api_clients import api_client_register
     from trustcentre.accounts.api_keys import api_key_create
 
     invitation = Invitation.objects.create(
@@ -122,6 +123,12 @@ def _accounts(world, remember, admin_a, member_a):
     api_key, _plaintext = api_key_create(organisation=world.org_a, name="CRM sync")
     remember("api_keys:revoke", api_key)
     world.identifiers_of_a.add(api_key.prefix)
+    api_client, _secret = api_client_register(
+        organisation=world.org_a, name="Warehouse", scopes=["read"], created_by=admin_a
+    )
+    remember("api_clients:revoke", api_client)
+    remember("api_clients:revoke_tokens", api_client)
+    world.identifiers_of_a.add(api_client.client_id)
 
 
 def _exports(world, remember, admin_a):

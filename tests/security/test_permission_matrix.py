@@ -152,6 +152,10 @@ RULES = {
     "api:public":           Rule("200 200 200 200 200 200 200 200 403"),
     "api:public_write":     Rule("400 400 400 400 400 400 400 400 403"),
     "api:key":              Rule("401 401 401 401 401 401 401 401 403"),
+    # The OAuth 2.0 token endpoint: POST only, and a session is no credential there (an empty
+    # POST is an RFC 6749 error for everyone).
+    "oauth:token":          Rule("405 405 405 405 405 405 405 405 405",
+                                 "400 400 400 400 400 400 400 400 400"),
 }
 
 # Every route of the project and the rule that says who may open it.
@@ -271,6 +275,10 @@ ROUTES: dict[str, str] = {
     "portal/subprocessors/<slug>/webhooks/<public_id>/delete/": "org:admin_post",
     "portal/organisations/<slug>/api-keys/": "org:admin",
     "portal/organisations/<slug>/api-keys/<public_id>/revoke/": "org:admin",
+    "portal/organisations/<slug>/api-clients/": "org:admin",
+    "portal/organisations/<slug>/api-clients/<public_id>/revoke/": "org:admin",
+    "portal/organisations/<slug>/api-clients/<public_id>/revoke-tokens/": "org:admin",
+    "oauth/token/": "oauth:token",
     "portal/messages/": "signed_in",
     "portal/messages/<public_id>/": "org:admin_hidden",
     "portal/organisations/<slug>/": "org:member",

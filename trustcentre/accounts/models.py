@@ -317,3 +317,61 @@ class BackupCode(models.Model):
 
     def __str__(self):
         return f"backup code {self.pk} ({'used' if self.used_at else 'unused'})"
+
+
+class OAuthClient(models.Model):
+    """An organisation's OAuth 2.0 client for the REST API (client-credentials grant). The
+    protocol side (client id, hashed secret, access tokens) is django-oauth-toolkit's
+    Application; this row ties it to one organisation, with the scopes it may ask for and its
+    revocation."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read the organisation, its members, security notices and exports")
+        EXPORT = "export", _("Request and download data exports")
+        OBJECTIONS = "objections", _("Object to sub-processor changes")
+        # Filing a rights request needs no credential; the scope is there for the
+        # organisation's own rights-request operations as they come to the API.
+        RIGHTS_REQUESTS = (
+            "rights_requests",
+            _("Rights requests (reserved: no operation needs it yet)"),
+        )
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="oauth_clients"
+    )
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_client",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_token_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API client")
+
+    def __str__(self):
+        return f"{self.name} ({self.client_id})"
+
+    @property
+    def client_id(self) -> str:
+        return self.application.client_id
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def scope_labels(self) -> list[str]:
+        labels = dict(self.Scope.choices)
+        return [str(labels.get(scope, scope)) for scope in self.scopes]

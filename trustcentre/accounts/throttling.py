@@ -1,5 +1,5 @@
-"""Rate limits for the REST API: 500 requests a minute per API key, and a limit per client IP
-on anonymous writes.
+"""Rate limits for the REST API: 500 requests a minute per API key (or OAuth 2.0 API client),
+and a limit per client IP on anonymous writes.
 
 Both count in fixed one-minute windows with one atomic cache counter per window (`add`, then
 `incr`: INCR on Redis). DRF's own throttles keep a list of timestamps that concurrent requests
@@ -58,16 +58,20 @@ def count_in_window(
 
 
 class ApiKeyRateThrottle(BaseThrottle):
-    """settings.API_RATE_LIMIT_PER_MINUTE requests per key. Keyed by the key's id, so neither
-    the caller's address nor any header it sends changes the bucket; other keys have their own."""
+    """settings.API_RATE_LIMIT_PER_MINUTE requests per key, and as many per OAuth 2.0 API
+    client. Keyed by the key's (or the client's) id, so neither the caller's address nor any
+    header it sends changes the bucket, and a client cannot get more by asking for more access
+    tokens; other keys and clients have their own."""
 
     def allow_request(self, request, view):
         api_key = request.auth
-        if not isinstance(api_key, ApiKey):
+        if isinstance(api_key, ApiKey):
+            bucket = f"api-key:{api_key.pk}"
+        elif api_key is not None and getattr(request.user, "oauth_client", None) is not None:
+            bucket = f"api-client:{request.user.oauth_client.pk}"
+        else:
             return True
-        allowed, self._wait = count_in_window(
-            f"api-key:{api_key.pk}", settings.API_RATE_LIMIT_PER_MINUTE
-        )
+        allowed, self._wait = count_in_window(bucket, settings.API_RATE_LIMIT_PER_MINUTE)
         return allowed
 
     def wait(self):

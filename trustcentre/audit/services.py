@@ -90,6 +90,11 @@ def audit_record(
         # An API-key caller is an organisation's integration, not a user row.
         actor_label = actor_label or f"api-key:{api_key.prefix}"
         organisation = organisation or api_key.organisation
+    oauth_client = getattr(actor, "oauth_client", None)
+    if oauth_client is not None:
+        # An OAuth 2.0 API client, likewise: named by its client id.
+        actor_label = actor_label or f"api-client:{oauth_client.client_id}"
+        organisation = organisation or oauth_client.organisation
     if actor is not None and not isinstance(actor, get_user_model()):
         actor = None
     with transaction.atomic():

@@ -30,7 +30,7 @@ class ApiRequiresHttpsMiddleware:
     def __call__(self, request):
         if (
             settings.SECURE_SSL_REDIRECT
-            and request.path.startswith("/api/")
+            and request.path.startswith(("/api/", "/oauth/"))
             and not request.is_secure()
         ):
             return JsonResponse(
