@@ -98,15 +98,31 @@ CONTROL_REPLACEMENTS = {
     "\r": "&#13;",
 }
 _XML_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_CAREFUL_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **CONTROL_REPLACEMENTS})
+_CONTROL_TABLE = str.maketrans(CONTROL_REPLACEMENTS)
+
+
+def needs_careful_form(text: str) -> bool:
+    """Whether a text takes the careful form. The answer is the same for the text with & < >
+    already escaped, which none of the tests involves."""
+    return _CAREFUL.search(text) is not None
+
+
+def careful_form_of_escaped(escaped: str) -> str:
+    """The careful form's cell of a text whose & < > are escaped already (Excel's escape and
+    the control characters' involve none of them, so the order does not matter)."""
+    return (
+        TEXT_OPEN_PRESERVED
+        + _EXCEL_ESCAPE.sub("_x005F_", escaped).translate(_CONTROL_TABLE)
+        + TEXT_CLOSE
+    )
 
 
 def text_cell(text: str) -> str:
     """The inline-string cell of a text, in the plain or the careful form (see above)."""
-    if _CAREFUL.search(text) is None:
-        return TEXT_OPEN + text.translate(_XML_TABLE) + TEXT_CLOSE
-    escaped = _EXCEL_ESCAPE.sub("_x005F_", text).translate(_CAREFUL_TABLE)
-    return TEXT_OPEN_PRESERVED + escaped + TEXT_CLOSE
+    escaped = text.translate(_XML_TABLE)
+    if not needs_careful_form(text):
+        return TEXT_OPEN + escaped + TEXT_CLOSE
+    return careful_form_of_escaped(escaped)
 
 
 def _cell_renderer(field):
