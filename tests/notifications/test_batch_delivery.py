@@ -29,7 +29,7 @@ class Server:
 
     def __init__(self):
         self.refuse = {}  # address -> "550 ..." or "450 ..."
-        self.refuse_data = {}  # address -> "554 ..." at the end of DATA
+        self.refuse_data = {}  # address -> "554 ..." (or "421 ...") at the end of DATA
         self.sessions = []
         self.accepted = []
 
@@ -157,6 +157,22 @@ def test_a_message_refused_after_its_content_fails_alone(smtp_server):
     assert "Message refused" in refused.last_error
     assert refused.delivery_attempts.get().outcome == DeliveryAttempt.Outcome.FAILED
     assert len(smtp_server.sessions) == 1
+
+
+def test_a_server_closing_the_session_on_one_message_still_hears_the_next(smtp_server):
+    messages = [make_message(to=f"reader{n}@example.test") for n in range(4)]
+    smtp_server.refuse_data["reader1@example.test"] = "421 4.3.2 Closing, try again later"
+
+    messages_deliver(message_ids=[m.pk for m in messages])
+
+    status = dict(OutboxMessage.objects.values_list("to_email", "status"))
+    assert status == {
+        "reader0@example.test": "sent",
+        "reader1@example.test": "pending",  # deferred, retried later
+        "reader2@example.test": "sent",
+        "reader3@example.test": "sent",
+    }
+    assert len(smtp_server.sessions) == 2  # a new connection after the 421
 
 
 def test_the_sweep_does_not_queue_a_message_already_queued(
