@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Export benchmarks of issue 3, on PostgreSQL: the portal's exports of one tenant's leads
+"""Export benchmarks, on PostgreSQL: the portal's exports of one tenant's leads
 against psql's \\copy, a bare xlsxwriter write and django-import-export, with the peak memory
 of the process doing each export. See benchmarks/README.md.
 
@@ -21,11 +21,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CATEGORY = "leads"
-# Targets of issue 3: (baseline measure, highest ratio allowed).
+# Targets: per format, (baseline measure, highest ratio allowed) pairs. XLSX
+# at COPY speed: at most 3 x psql's \copy, and so at least 9 x faster than a bare xlsxwriter.
 TARGETS = {
-    "csv": ("psql_copy", 1.3),
-    "json": ("psql_copy", 2.5),
-    "xlsx": ("xlsx_bare", 1.2),
+    "csv": [("psql_copy", 1.3)],
+    "json": [("psql_copy", 1.5)],
+    "xlsx": [("psql_copy", 3.0), ("xlsx_bare", 1 / 9)],
 }
 PEAK_MEMORY_LIMIT_MB = 250
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, the header included
@@ -423,12 +424,15 @@ def report(all_results: dict[int, dict], formats: list[str]) -> None:
             ratio_text = target_text = verdict_text = ""
             kind, _sep, format = name.partition("_")
             if kind in ("writer", "job") and format in TARGETS:
-                baseline, limit = TARGETS[format]
-                if baseline in results:
-                    ratio = seconds / results[baseline]["seconds"]
-                    ratio_text = f"{ratio:.2f}x {baseline}"
-                    target_text = f"<= {limit}x"
-                    verdict_text = verdict(ratio <= limit)
+                ratios, targets, verdicts = [], [], []
+                for baseline, limit in TARGETS[format]:
+                    if baseline in results:
+                        ratio = seconds / results[baseline]["seconds"]
+                        ratios.append(f"{ratio:.2f}x {baseline}")
+                        targets.append(f"<= {limit:.2f}x {baseline}")
+                        verdicts.append(verdict(ratio <= limit))
+                ratio_text, target_text = " ; ".join(ratios), " ; ".join(targets)
+                verdict_text = " ; ".join(verdicts)
             if kind == "job":
                 memory_ok = result["peak_rss_mb"] <= PEAK_MEMORY_LIMIT_MB
                 target_text += f" ; <= {PEAK_MEMORY_LIMIT_MB} MB"
@@ -491,7 +495,7 @@ def main() -> None:
     args.only = {m for m in args.only.split(",") if m}
     work = Path(args.work_dir or tempfile.mkdtemp(prefix="export-bench-"))
     env = child_environment(work)
-    os.environ.update({k: env[k] for k in ("SECRET_KEY", "DEBUG")})
+    os.environ.update({k: env[k] for k in ("SECRET_KEY", "AUDIT_CHAIN_KEY", "DEBUG")})
     django_setup()
     if args.profile:
         slug = f"{args.org_prefix}-{args.leads}"

@@ -19,6 +19,9 @@ the same bytes; change one side and the byte-equality tests in tests/exports fai
 In a CSV file None is an empty field and an empty string a quoted empty field (""), so the two
 read back apart (RFC 4180 allows quoting any field); JSON has null and "".
 
+XLSX workbooks follow their own cell rules (exports/writers/xlsx.py): typed numbers, booleans
+and dates, and every other value as the text above, datetimes included.
+
 CSV files are RFC 4180: UTF-8 without a byte-order mark, a header row, CRLF after every record
 (the last included), fields quoted when they are empty or contain a comma, a double quote, CR
 or LF, quotes doubled inside quoted fields, line breaks inside a field kept as they are. That is
@@ -41,6 +44,39 @@ CSV_WRITER_OPTIONS = {
 }
 
 _UTC = datetime.UTC
+
+# How exactly each format keeps a value, per kind of value, for the Data Act register: a
+# reader must know what survives a round trip.
+FORMAT_PRECISION = {
+    "csv": {
+        "datetime": "ISO 8601 text in UTC to the microsecond: exact.",
+        "date": "ISO 8601 text: exact.",
+        "integer": "Decimal digits: exact at any size.",
+        "number": "The shortest decimal text that reads back to the same binary64 value: exact.",
+    },
+    "json": {
+        "datetime": "ISO 8601 string in UTC to the microsecond: exact.",
+        "date": "ISO 8601 string: exact.",
+        "integer": "JSON number: exact at any size (readers using doubles keep 15 digits).",
+        "number": "JSON number, the shortest text of the binary64 value: exact.",
+    },
+    "xlsx": {
+        "datetime": "ISO 8601 text in UTC to the microsecond, as in CSV and JSON: exact. Not a "
+        "date-time cell, since a spreadsheet's date-time number keeps milliseconds at best.",
+        "date": "A date cell (Excel's day number, shown yyyy-mm-dd): exact; before 1 March "
+        "1900 the ISO 8601 text.",
+        "integer": "A number cell up to 15 digits (a spreadsheet's precision); a longer "
+        "integer is its digits as text: exact either way.",
+        "number": "A number cell (binary64): exact.",
+    },
+}
+
+
+def precision_note(format_id: str) -> str:
+    """The precision of one format, as one sentence per kind of value."""
+    return " ".join(
+        f"{kind.capitalize()}: {note}" for kind, note in FORMAT_PRECISION[format_id].items()
+    )
 
 
 def datetime_text(value: datetime.datetime) -> str:

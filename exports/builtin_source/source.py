@@ -537,6 +537,16 @@ class BuiltinSource(DataSource):
         stream.write(JSON_CLOSING if copied else JSON_CLOSING_EMPTY)
         return copied
 
+    def copy_xlsx_to(
+        self, *, category_id: str, row_filter: RowFilter, sink, on_rows=None
+    ) -> int | None:
+        """On PostgreSQL, each row's sheet XML rendered by COPY (see xlsx_copy); None elsewhere."""
+        from exports.builtin_source.xlsx_copy import copy_xlsx_rows
+
+        return copy_xlsx_rows(
+            self, category_id=category_id, row_filter=row_filter, sink=sink, on_rows=on_rows
+        )
+
 
 # exports.writers.text.JsonWriter's framing: "[", newline, objects joined by ",\n", then
 # "\n]\n"; an empty array is "[]\n".

@@ -76,6 +76,12 @@ class SourceRowReader:
             category_id=category.id, row_filter=self.row_filter, stream=stream, on_rows=on_rows
         )
 
+    def copy_xlsx(self, category: Category, sink, on_rows=None) -> int | None:
+        source, _category = get_category(category.id)
+        return source.copy_xlsx_to(
+            category_id=category.id, row_filter=self.row_filter, sink=sink, on_rows=on_rows
+        )
+
     def count(self, category: Category) -> int:
         source, _category = get_category(category.id)
         return source.count(category_id=category.id, row_filter=self.row_filter)

@@ -187,3 +187,13 @@ class DataSource(abc.ABC):
         writes the JSON from iter_rows). Must give byte-identical output to the generic writer.
         `on_rows` as for copy_csv_to."""
         return None
+
+    def copy_xlsx_to(
+        self, *, category_id: str, row_filter: RowFilter, sink, on_rows=None
+    ) -> int | None:
+        """Optional fast path: hand the category's rows, rendered as the XLSX writer's sheet
+        XML (exports.writers.xlsx: one `<row>` element and a line feed per row), to
+        `sink.write_rows(records)` in blocks and return the row count, or return None having
+        written nothing when the source or database cannot (the caller then renders the rows
+        from iter_rows). Must give byte-identical rows. `on_rows` as for copy_csv_to."""
+        return None

@@ -4,16 +4,20 @@ delivering them to the mail server, at most once per claim and with bounded retr
 import logging
 import random
 from datetime import datetime, timedelta
-from smtplib import SMTPRecipientsRefused
+from smtplib import (
+    SMTPDataError,
+    SMTPRecipientsRefused,
+    SMTPSenderRefused,
+)
 
 from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from trustcentre.jobs.queueing import enqueue_after_commit
+from trustcentre.jobs.queueing import BROKER_UNREACHABLE
 from trustcentre.notifications.models import DeliveryAttempt, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -23,6 +27,12 @@ Outcome = DeliveryAttempt.Outcome
 
 SUBJECT_MAX_LENGTH = OutboxMessage._meta.get_field("subject").max_length
 ERROR_MAX_LENGTH = 2000
+# Messages per delivery task: one SMTP connection carries them all.
+BATCH_SIZE = 100
+# A message handed to the broker is left to its task for this long; past it the sweep queues it
+# again (its task may have been lost with a broker that keeps nothing). Short, so that such a
+# message waits about a minute at most; a second task for a message only finds it claimed.
+QUEUED_LEASE_SECONDS = 30
 
 
 def _render(template: str, context: dict) -> tuple[str, str, str]:
@@ -116,9 +126,40 @@ def email_enqueue_rendered(
 
 
 def _schedule_delivery(message_id: int) -> None:
-    from trustcentre.notifications.tasks import deliver_message
+    _queue_after_commit([message_id])
 
-    enqueue_after_commit(deliver_message, message_id, description=f"outbox message {message_id}")
+
+def _queue_after_commit(message_ids: list[int]) -> None:
+    if message_ids:
+        transaction.on_commit(lambda: _queue(message_ids))
+
+
+def _queue(message_ids: list[int]) -> None:
+    """Hand the messages to the workers in batches. Each row records when it was queued before
+    its task is published (so the minute sweep leaves it to that task for a while), and forgets
+    it at once when the broker cannot be reached (so the next sweep takes it)."""
+    from trustcentre.notifications.tasks import deliver_message, deliver_messages
+
+    for start in range(0, len(message_ids), BATCH_SIZE):
+        batch = message_ids[start : start + BATCH_SIZE]
+        OutboxMessage.objects.filter(pk__in=batch, status=Status.PENDING).update(
+            queued_at=timezone.now()
+        )
+        try:
+            if len(batch) == 1:
+                deliver_message.delay(batch[0])
+            else:
+                deliver_messages.delay(batch)
+        except BROKER_UNREACHABLE:
+            OutboxMessage.objects.filter(pk__in=message_ids[start:], status=Status.PENDING).update(
+                queued_at=None
+            )
+            logger.warning(
+                "broker unavailable; %s outbox messages wait for the sweep",
+                len(message_ids) - start,
+                exc_info=True,
+            )
+            return
 
 
 # Delivery ---------------------------------------------------------------------------------
@@ -131,17 +172,6 @@ def retry_delay(*, attempt: int) -> timedelta:
     seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0)
     seconds = min(seconds, settings.OUTBOX_RETRY_MAX_SECONDS)
     return timedelta(seconds=seconds * random.uniform(0.8, 1.0))
-
-
-def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    claimed = (
-        OutboxMessage.objects.due(now)
-        .filter(pk=message_id)
-        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if claimed != 1:
-        return None
-    return OutboxMessage.objects.get(pk=message_id)
 
 
 def message_as_email(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives:
@@ -161,12 +191,19 @@ def message_as_email(message: OutboxMessage, *, connection=None) -> EmailMultiAl
 
 
 def _is_permanent(error: Exception) -> bool:
-    """Errors that no retry can cure: the server refused every recipient for good (5xx), or the
-    message itself cannot be built."""
+    """Errors that no retry can cure: the server refused the message or every recipient for
+    good (5xx), or the message itself cannot be built."""
     if isinstance(error, SMTPRecipientsRefused):
         codes = [code for code, _reason in error.recipients.values()]
         return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(error, SMTPSenderRefused | SMTPDataError):
+        return error.smtp_code >= 500
     return isinstance(error, BadHeaderError | UnicodeError)
+
+
+# Refusals of one message after which the SMTP session stays usable for the next (smtplib
+# resets it with RSET before raising).
+MESSAGE_REFUSED = (SMTPRecipientsRefused, SMTPSenderRefused, SMTPDataError)
 
 
 def _describe(error: Exception) -> str:
@@ -197,46 +234,132 @@ def _log_redelivery(message: OutboxMessage) -> None:
 
 def message_deliver(*, message_id: int) -> OutboxMessage | None:
     """Hand one due message to the mail server. Returns None when the message was not ours to
-    send (already sent, being sent by another worker, not yet due).
+    send (already sent, being sent by another worker, not yet due)."""
+    delivered = messages_deliver(message_ids=[message_id])
+    return delivered[0] if delivered else None
 
-    Deliberately not one transaction: the claim must be committed before the SMTP conversation
-    (so no other worker starts it), and the outcome is recorded in its own short transaction."""
-    now = timezone.now()
-    message = _claim(message_id, now)
-    if message is None:
-        return None
-    attempt = DeliveryAttempt.objects.create(
-        message=message, number=message.attempts, started_at=now
-    )
-    if message.attempts > 1:
-        _log_redelivery(message)
-    try:
-        with get_connection() as connection:
-            message_as_email(message, connection=connection).send()
-    except Exception as error:  # every failure is recorded on the row; none may kill the worker
-        logger.warning(
-            "delivery of outbox message %s failed: %s",
-            message.public_id,
-            _describe(error),
-            extra={"outbox_message": str(message.public_id), "attempt": message.attempts},
+
+def _claim_batch(message_ids: list[int], now: datetime) -> list[tuple[OutboxMessage, object]]:
+    """Take the due messages among `message_ids` for this worker, each with a new attempt row,
+    in one committed transaction. On PostgreSQL rows another worker is claiming are skipped
+    (locked); elsewhere each row is taken by a conditional UPDATE that only one worker wins."""
+    with transaction.atomic():
+        due = OutboxMessage.objects.due(now).filter(pk__in=message_ids).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            taken = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True))
+            OutboxMessage.objects.filter(pk__in=taken).update(
+                status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, queued_at=None
+            )
+        else:
+            taken = [
+                pk
+                for pk in due.values_list("pk", flat=True)
+                if OutboxMessage.objects.due(now)
+                .filter(pk=pk)
+                .update(
+                    status=Status.SENDING,
+                    claimed_at=now,
+                    attempts=F("attempts") + 1,
+                    queued_at=None,
+                )
+                == 1
+            ]
+        if not taken:
+            return []
+        messages = list(OutboxMessage.objects.filter(pk__in=taken).order_by("pk"))
+        attempts = DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(message=message, number=message.attempts, started_at=now)
+            for message in messages
         )
-        _record_failure(message=message, attempt=attempt, error=error)
-    else:
-        _record_success(message=message, attempt=attempt)
-    return message
+    return list(zip(messages, attempts, strict=True))
+
+
+def messages_deliver(*, message_ids: list[int]) -> list[OutboxMessage]:
+    """Hand the due messages among `message_ids` to the mail server over one connection, and
+    return those this worker sent or tried. Each message has its own outcome: one the server
+    refuses fails (or waits for its retry) alone, and each outcome is committed before the next
+    message goes, so a worker killed mid-batch leaves at most one message whose fate is
+    unknown (sent again later with the same Message-ID).
+
+    Deliberately not one transaction: the claim is committed before the SMTP conversation (so
+    no other worker starts these messages), and each outcome in its own short transaction."""
+    claimed = _claim_batch(message_ids, timezone.now())
+    if not claimed:
+        return []
+    mail = get_connection()
+    is_open = False
+    try:
+        for message, attempt in claimed:
+            if message.attempts > 1:
+                _log_redelivery(message)
+            try:
+                if not is_open:
+                    mail.open()
+                    is_open = True
+                if mail.send_messages([message_as_email(message)]) != 1:
+                    raise OSError("The mail backend did not take the message.")
+            except Exception as error:  # every failure is recorded on the row; none may kill
+                logger.warning(
+                    "delivery of outbox message %s failed: %s",
+                    message.public_id,
+                    _describe(error),
+                    extra={"outbox_message": str(message.public_id), "attempt": message.attempts},
+                )
+                _record_failure(message=message, attempt=attempt, error=error)
+                if not _session_usable(mail, error):
+                    # The next message opens a new connection rather than fail unheard.
+                    _close_quietly(mail)
+                    is_open = False
+            else:
+                _record_success(message=message, attempt=attempt)
+    finally:
+        if is_open:
+            _close_quietly(mail)
+    return [message for message, _attempt in claimed]
+
+
+def _session_usable(mail, error: Exception) -> bool:
+    """Whether the SMTP session can carry the next message after this one failed: only after a
+    refusal of this message, and only if the server did not end the session with it (a 421
+    closes the connection, and smtplib drops it)."""
+    if not isinstance(error, MESSAGE_REFUSED):
+        return False
+    session = getattr(mail, "connection", None)  # smtplib's, for Django's SMTP backend
+    return session is None or getattr(session, "sock", True) is not None
+
+
+def _close_quietly(mail) -> None:
+    try:
+        mail.close()
+    except Exception:  # a broken connection cannot be closed politely; it is dropped
+        logger.debug("closing the mail connection failed", exc_info=True)
 
 
 def _record_success(*, message: OutboxMessage, attempt: DeliveryAttempt) -> None:
     now = timezone.now()
-    with transaction.atomic():
-        # The mail server accepted it: that is the truth even if the sweep meanwhile thought this
-        # worker dead, so this update is not conditional on the claim.
-        OutboxMessage.objects.filter(pk=message.pk).exclude(status=Status.SENT).update(
-            status=Status.SENT, sent_at=now, last_error=""
-        )
-        attempt.outcome = Outcome.SENT
-        attempt.finished_at = now
-        attempt.save(update_fields=["outcome", "finished_at"])
+    # The mail server accepted it: that is the truth even if the sweep meanwhile thought this
+    # worker dead, so this update is not conditional on the claim. Committed before the next
+    # message goes; on PostgreSQL as one statement (one round trip, atomic on its own), since a
+    # batch pays this once per message.
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH sent AS (UPDATE {quote(OutboxMessage._meta.db_table)} "  # noqa: S608
+                "SET status = %s, sent_at = %s, last_error = '' WHERE id = %s AND status <> %s) "
+                f"UPDATE {quote(DeliveryAttempt._meta.db_table)} "
+                "SET outcome = %s, finished_at = %s WHERE id = %s",
+                [Status.SENT, now, message.pk, Status.SENT, Outcome.SENT, now, attempt.pk],
+            )
+    else:
+        with transaction.atomic():
+            OutboxMessage.objects.filter(pk=message.pk).exclude(status=Status.SENT).update(
+                status=Status.SENT, sent_at=now, last_error=""
+            )
+            DeliveryAttempt.objects.filter(pk=attempt.pk).update(
+                outcome=Outcome.SENT, finished_at=now
+            )
+    attempt.outcome, attempt.finished_at = Outcome.SENT, now
     message.status, message.sent_at, message.last_error = Status.SENT, now, ""
 
 
@@ -289,7 +412,7 @@ def outbox_reclaim_abandoned(*, now: datetime | None = None) -> int:
                 status=Status.SENDING,
                 attempts=message.attempts,
                 claimed_at=message.claimed_at,
-            ).update(status=status, next_attempt_at=now, last_error=reason)
+            ).update(status=status, next_attempt_at=now, last_error=reason, queued_at=None)
             if updated != 1:
                 continue
             DeliveryAttempt.objects.filter(
@@ -309,12 +432,27 @@ def outbox_reclaim_abandoned(*, now: datetime | None = None) -> int:
 
 def outbox_due_message_ids(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
     """What the periodic sweep sends to the workers: abandoned rows are reclaimed first, then the
-    due pending rows, oldest first. Bounded, so one sweep never floods the broker; the next takes
-    the rest. A row enqueued twice costs one UPDATE that touches nothing."""
+    due pending rows, oldest first, leaving out those whose task was queued less than
+    QUEUED_LEASE_SECONDS ago (it is on its way). A row whose enqueue failed was never marked,
+    and one whose task is older than the lease (lost with a broker that keeps nothing, or
+    behind a long queue) is queued again: a second task only finds it claimed or sent. Bounded,
+    so one sweep never floods the broker; the next takes the rest."""
     now = now or timezone.now()
     outbox_reclaim_abandoned(now=now)
-    due = OutboxMessage.objects.due(now).order_by("next_attempt_at", "pk")
+    lease_start = now - timedelta(seconds=QUEUED_LEASE_SECONDS)
+    due = (
+        OutboxMessage.objects.due(now)
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=lease_start))
+        .order_by("next_attempt_at", "pk")
+    )
     return list(due.values_list("pk", flat=True)[:limit])
+
+
+def outbox_queue_due(*, now: datetime | None = None) -> int:
+    """The minute sweep: queue the due messages that no recent task holds, in batches."""
+    message_ids = outbox_due_message_ids(now=now)
+    _queue(message_ids)
+    return len(message_ids)
 
 
 # Many emails at once (fan-outs) -------------------------------------------------------------
@@ -351,11 +489,12 @@ def email_enqueue_many(messages: list[dict]) -> dict[tuple[str, str], int]:
     stored = OutboxMessage.objects.filter(
         cause__in={cause for cause, _to in keys}, to_email__in={to for _cause, to in keys}
     ).values_list("pk", "cause", "to_email", "status")
-    found = {}
+    found, pending = {}, []
     for pk, cause, to, status in stored:
         if (cause, to) not in keys:
             continue
         found[(cause, to)] = pk
         if status == Status.PENDING:
-            _schedule_delivery(pk)
+            pending.append(pk)
+    _queue_after_commit(sorted(pending))
     return found
