@@ -140,6 +140,9 @@ class FormatSerializer(serializers.Serializer):
     media_type = serializers.CharField()
     standard = serializers.CharField()
     description = serializers.CharField()
+    precision = serializers.CharField(
+        help_text="How exactly each kind of value (date-time, date, integer, number) is kept."
+    )
 
     class Meta:
         ref_name = "DataActFormat"

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exports.end_of_contract import periods
-from exports.formats import datetime_text
+from exports.formats import datetime_text, precision_note
 from exports.sources import exportable_categories, get_sources
 from exports.sources.base import (
     DEFAULT_FORMAT,
@@ -102,7 +102,8 @@ FIDELITY_STATEMENT = (
     "including text that begins with =, +, - or @, because portability to another service comes "
     "first. Spreadsheet programs may treat such text in a CSV file as a formula: import CSV files "
     "into a spreadsheet as text, or use the XLSX format. In XLSX workbooks every cell is written "
-    "as a typed value (number, boolean, date and time) or as text, never as a formula."
+    "as a typed value (number, boolean, date) or as text, never as a formula; date-times are "
+    "ISO 8601 text so that they keep their microseconds."
 )
 
 
@@ -225,6 +226,7 @@ def _formats() -> list[dict]:
     return [
         {
             "id": "csv",
+            "precision": precision_note("csv"),
             "name": "CSV",
             "media_type": "text/csv",
             "standard": "RFC 4180",
@@ -234,6 +236,7 @@ def _formats() -> list[dict]:
         },
         {
             "id": "json",
+            "precision": precision_note("json"),
             "name": "JSON",
             "media_type": "application/json",
             "standard": "RFC 8259",
@@ -243,6 +246,7 @@ def _formats() -> list[dict]:
         },
         {
             "id": "xlsx",
+            "precision": precision_note("xlsx"),
             "name": "XLSX",
             "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "standard": "ECMA-376",
