@@ -30,6 +30,12 @@ class AccessRequestForm(forms.Form):
         to_field_name="public_id",
         error_messages={"required": _("Choose at least one document.")},
     )
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        required=False,
+        help_text=_("We greet you by it and fill it into the NDA for you."),
+    )
     company = forms.CharField(label=_("Company"), max_length=200)
     reason = forms.CharField(
         label=_("Why do you need them?"),
