@@ -297,6 +297,8 @@ ROUTES: dict[str, str] = {
     "staff/trust-centre/<kind>/<public_id>/": "staff:legal+trust_admin",
     "staff/access-requests/": "staff:legal+trust_admin",
     "staff/access-requests/<public_id>/": "staff:legal+trust_admin",
+    "staff/nda-register/": "staff:legal+trust_admin",
+    "staff/nda-register/<public_id>/receipt.pdf": "staff:legal+trust_admin",
     "staff/nda-uploads/<public_id>/": "staff:legal+trust_admin",
     "staff/nda-uploads/<public_id>/file/": "staff:legal+trust_admin",
     "staff/documents/": "staff:legal+trust_admin",
