@@ -316,6 +316,7 @@ ROUTES: dict[str, str] = {
     "staff/subprocessors/notices/<public_id>/announce/": "staff:legal_post",
     "staff/subprocessors/notices/<public_id>/withdraw/": "staff:legal_post",
     "staff/subprocessors/notices/<public_id>/proceed/": "staff:legal_post",
+    "staff/subprocessors/objections/<public_id>/reply/": "staff:legal_post",
     "staff/subprocessors/objections/<public_id>/resolve/": "staff:legal_post",
     "staff/rights-requests/": "staff:dpo",
     "staff/rights-requests/stats/": "staff:dpo",
