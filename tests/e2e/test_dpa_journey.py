@@ -70,7 +70,9 @@ def test_admin_signs_with_a_totp_code_legal_countersigns_admin_downloads(
         staff.locator("main").get_by_label("Code from your authenticator app").fill(
             authenticator_code(give_authenticator(legal_user))
         )
-        staff.get_by_role("button", name="Countersign").click()
+        # The executed PDF is rendered before the page answers: give it a loaded CI's time.
+        with staff.expect_navigation(timeout=60_000):
+            staff.get_by_role("button", name="Countersign").click()
         expect(staff.locator("main")).to_contain_text("Countersigned. The executed PDF is stored")
     finally:
         staff_context.close()
