@@ -77,7 +77,8 @@ def browser(_allow_orm_beside_playwright):
 
 class AccessibilityCheck:
     """Runs axe-core (shipped inside axe-playwright-python, so no CDN) on each page the journey
-    opens, once per path, and keeps the serious and critical violations it finds."""
+    opens, once per path, and keeps the serious and critical violations it finds, and any page
+    wider than the screen."""
 
     def __init__(self, page: Page):
         self.page = page
@@ -96,6 +97,12 @@ class AccessibilityCheck:
             # own load.
             return
         self.checked.add(path)
+        # Nothing a person needs may sit off-screen: the page never scrolls sideways.
+        overflow = self.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 1:
+            self.violations.append(f"{path}: the page is {overflow} px wider than the screen")
         for violation in results.response["violations"]:
             if violation["impact"] not in AXE_FAILING_IMPACTS:
                 continue
@@ -140,7 +147,8 @@ def page(browser, live_server, viewport, request):
     context.close()
     if accessibility.violations and not failed:
         pytest.fail(
-            "axe found serious or critical violations:\n" + "\n".join(accessibility.violations)
+            "serious or critical accessibility violations (axe), or pages wider than the "
+            "screen:\n" + "\n".join(accessibility.violations)
         )
 
 
