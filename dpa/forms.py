@@ -77,6 +77,21 @@ class SignForm(forms.Form):
         return code
 
 
+class CountersignForm(forms.Form):
+    """Countersigning asks for a fresh code from legal's authenticator app, as signing does."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        help_text=_("Countersigning needs a fresh 6-digit code, even though you are signed in."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+    clean_code = SignForm.clean_code
+
+
 class NegotiatedUploadForm(forms.Form):
     file = forms.FileField(label=_("Signed agreement (PDF)"))
     customer_legal_name = forms.CharField(label=_("Customer's legal name"), max_length=300)

@@ -9,12 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dpa import selectors, services
 from dpa.downloads import agreement_file_response
-from dpa.forms import NegotiatedUploadForm, StatusFilterForm, VersionForm
+from dpa.forms import CountersignForm, NegotiatedUploadForm, StatusFilterForm, VersionForm
 from dpa.models import Agreement, DpaVersion
+from trustcentre.accounts import mfa
 from trustcentre.accounts.mfa import safe_next_url
 from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.permissions import staff_role_required
@@ -222,11 +224,7 @@ def version_publish(request, public_id):
     return redirect("dpa_staff:version_detail", public_id=version.public_id)
 
 
-@never_cache
-@legal_required
-@require_GET
-def agreement_detail(request, public_id):
-    agreement = _agreement(public_id)
+def _agreement_page(request, agreement, form=None, status=200):
     return render(
         request,
         "dpa/staff/agreement_detail.html",
@@ -234,15 +232,33 @@ def agreement_detail(request, public_id):
             "agreement": agreement,
             "organisation": agreement.organisation,
             "annexes": agreement.annexes or {},
+            "countersign_form": form or CountersignForm(),
         },
+        status=status,
     )
 
 
 @never_cache
 @legal_required
+@require_GET
+def agreement_detail(request, public_id):
+    return _agreement_page(request, _agreement(public_id))
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@legal_required
 @require_POST
 def agreement_countersign(request, public_id):
     agreement = _agreement(public_id)
+    form = CountersignForm(request.POST)
+    if not form.is_valid():
+        return _agreement_page(request, agreement, form, status=400)
+    try:
+        mfa.verify_second_factor(request=request, user=request.user, code=form.cleaned_data["code"])
+    except mfa.SecondFactorRefused as refusal:
+        form.add_error("code", refusal.message)
+        return _agreement_page(request, agreement, form, status=400)
     try:
         agreement = services.agreement_countersign(
             agreement=agreement, user=request.user, request=request

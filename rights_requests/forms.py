@@ -53,6 +53,19 @@ class CodeForm(forms.Form):
     code = forms.CharField(label=_("The code from the email"), max_length=12)
 
 
+class ReferenceLookupForm(forms.Form):
+    reference = forms.RegexField(
+        label=_("Reference"),
+        regex=r"^\s*[A-Za-z0-9-]{1,40}\s*$",
+        max_length=60,
+        help_text=_("As in our emails, for example RR-ABCD-EFGH-JKLM-NPQR."),
+        error_messages={"invalid": _("A reference has only letters, digits and dashes.")},
+    )
+
+    def clean_reference(self) -> str:
+        return self.cleaned_data["reference"].strip().upper()
+
+
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Your answer"), max_length=DETAILS_MAX, widget=TEXT_WIDGET)
 

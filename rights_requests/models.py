@@ -269,7 +269,9 @@ class RequestEvent(models.Model):
 
     @property
     def visible_to_requester(self) -> bool:
-        return self.kind != self.Kind.NOTE
+        # Internal notes stay internal, and who on the staff handles the request (an
+        # assignment names their email address) is the provider's business.
+        return self.kind not in (self.Kind.NOTE, self.Kind.ASSIGNED)
 
 
 class RequestPause(models.Model):

@@ -12,6 +12,8 @@ urlpatterns = [
     path("new/sent/", views.request_filed, name="filed"),
     path("confirm/<str:token>/", views.request_verify, name="verify"),
     path("open/<str:token>/", views.status_link, name="status_link"),
+    # Before the reference pattern, which "look-up" would also match.
+    path("look-up/", views.request_lookup, name="lookup"),
     path("<reference:reference>/", views.request_status, name="status"),
     path("<reference:reference>/reply/", views.request_reply, name="reply"),
     path("<reference:reference>/letter.pdf", views.request_letter, name="letter"),

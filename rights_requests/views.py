@@ -23,11 +23,12 @@ from rights_requests.forms import (
     CodeForm,
     EmailProofForm,
     InstructionForm,
+    ReferenceLookupForm,
     ReplyForm,
     RightsRequestForm,
 )
 from rights_requests.letters import letter_filename, letter_pdf
-from rights_requests.models import FulfilmentJob, Referral, RightsRequest
+from rights_requests.models import FulfilmentJob, Referral, RequestEvent, RightsRequest
 from rights_requests.ratelimit import allow, code_check_allowed
 from trustcentre.accounts.models import Membership
 from trustcentre.audit.services import client_ip
@@ -140,6 +141,16 @@ def status_link(request, token):
     return _private_page(render(request, "rights_requests/status_link.html"))
 
 
+@require_GET
+def request_lookup(request):
+    """A reference typed in (or pasted from an email) opens that request's page, which asks
+    for proof before it shows anything: the look-up itself tells nothing."""
+    form = ReferenceLookupForm(request.GET or None)
+    if form.is_valid():
+        return redirect("rights_requests:status", reference=form.cleaned_data["reference"])
+    return render(request, "rights_requests/lookup.html", {"form": form})
+
+
 def _status_context(rr: RightsRequest) -> dict:
     jobs = list(rr.fulfilment_jobs.all())
     referrals = list(rr.referrals.select_related("organisation"))
@@ -160,12 +171,16 @@ def _status_context(rr: RightsRequest) -> dict:
         for job in jobs
         if job.is_downloadable and not awaiting
     ]
+    events = [e for e in rr.events.all() if e.visible_to_requester]
     return {
         "rr": rr,
-        "events": [e for e in rr.events.all() if e.visible_to_requester],
+        "events": events,
+        # The requester answers our questions; before we asked one there is nothing to answer.
+        "question_asked": any(e.kind == RequestEvent.Kind.MESSAGE_OUT for e in events),
         "referrals": referrals,
         "downloads": downloads,
         "reply_form": ReplyForm(),
+        "lookup_form": ReferenceLookupForm(),
         "link_minutes": settings.RIGHTS_REQUEST_DOWNLOAD_LINK_MAX_AGE // 60,
     }
 
@@ -220,6 +235,7 @@ def request_status(request, reference):
                 "email_form": email_form,
                 "code_form": code_form,
                 "code_sent": code_sent,
+                "lookup_form": ReferenceLookupForm(),
             },
         )
     )

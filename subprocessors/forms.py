@@ -184,6 +184,15 @@ class ResolveForm(forms.Form):
     )
 
 
+class ObjectionReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Reply to the customer"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("A question or an offer; the objection stays open until you resolve it."),
+    )
+
+
 class NoticeFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any")), *ChangeNotice.Status.choices], required=False

@@ -382,6 +382,27 @@ class Objection(models.Model):
         return f"{self.organisation} objects to {self.notice}"
 
 
+class ObjectionReply(models.Model):
+    """Legal's answer to an objection while it is open: a question, or an offer, before it is
+    resolved. The customer's admins and whoever raised it are emailed each one."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="replies")
+    text = models.TextField(_("reply"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("reply to an objection")
+        verbose_name_plural = _("replies to objections")
+
+    def __str__(self):
+        return f"Reply to {self.objection}"
+
+
 class Topic(models.TextChoices):
     SUBPROCESSOR_CHANGES = "subprocessor_changes", _("Sub-processor changes")
     DPA_UPDATES = "dpa_updates", _("DPA updates")

@@ -55,6 +55,11 @@ urlpatterns = [
         name="notice_proceed",
     ),
     path(
+        "subprocessors/objections/<uuid:public_id>/reply/",
+        views.objection_reply,
+        name="objection_reply",
+    ),
+    path(
         "subprocessors/objections/<uuid:public_id>/resolve/",
         views.objection_resolve,
         name="objection_resolve",

@@ -122,6 +122,7 @@ def notice_page(request, slug, public_id):
             "notice": row.notice,
             "change_lines": change_lines(row.notice),
             "objection": objection,
+            "objection_replies": list(objection.replies.all()) if objection else [],
             "is_admin": is_admin,
             "form": form,
         },

@@ -17,6 +17,7 @@ from subprocessors.forms import (
     AnnounceForm,
     NoticeFilterForm,
     NoticeForm,
+    ObjectionReplyForm,
     ProceedForm,
     ResolveForm,
     SubProcessorForm,
@@ -156,14 +157,15 @@ def _notice_context(notice, **extra) -> dict:
         "notice": notice,
         "change_lines": change_lines(notice),
         "recipients": notice.recipients.select_related("organisation", "acknowledged_by"),
-        "objections": notice.objections.select_related(
-            "organisation", "raised_by", "resolved_by"
-        ).order_by("status", "created_at"),
+        "objections": notice.objections.select_related("organisation", "raised_by", "resolved_by")
+        .prefetch_related("replies")
+        .order_by("status", "created_at"),
         "announce_form": AnnounceForm(
             initial={"effective_date": terms.earliest_effective_date(latest_if_now)}
         ),
         "withdraw_form": WithdrawForm(),
         "resolve_form": ResolveForm(),
+        "reply_form": ObjectionReplyForm(),
         "proceed_form": ProceedForm(),
         "held_by": selectors.held_by(notice),
         "dispatch": notice.dispatch,
@@ -273,6 +275,37 @@ def notice_proceed(request, public_id):
         request,
         "subprocessors/staff_notice.html",
         _notice_context(notice, proceed_form=form),
+        status=400,
+    )
+
+
+@never_cache
+@legal_required
+@require_POST
+def objection_reply(request, public_id):
+    objection = get_object_or_404(Objection.objects.select_related("notice"), public_id=public_id)
+    form = ObjectionReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objection_reply(
+                objection=objection,
+                text=form.cleaned_data["text"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # Resolved meanwhile: the page no longer has a reply box to show the error in.
+                messages.error(request, " ".join(error.messages))
+                return redirect("subprocessors_staff:notice", public_id=objection.notice.public_id)
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Your reply was emailed to the customer."))
+            return redirect("subprocessors_staff:notice", public_id=objection.notice.public_id)
+    return render(
+        request,
+        "subprocessors/staff_notice.html",
+        _notice_context(objection.notice, reply_form=form, replying=objection),
         status=400,
     )
 

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 from trustcentre.accounts.oauth import ApiClientTokenView
 from trustcentre.content.views import security_txt
 from trustcentre.lib.api_docs import ApiDocsView
+from trustcentre.pages.status import service_status
 from trustcentre.pages.views import healthz
 from trustcentre.sso import views as sso_views
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("subprocessors/", include("subprocessors.urls")),
     path("privacy/requests/", include("rights_requests.urls")),
     path("healthz", healthz, name="healthz"),
+    path("status/", service_status, name="service_status"),
     path(".well-known/security.txt", security_txt, name="security_txt"),
     path("data-act/", include("exports.urls_register")),
     path("retention/", include("retention.urls")),

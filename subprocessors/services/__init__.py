@@ -29,6 +29,7 @@ from subprocessors.services.objections import (  # noqa: F401
     ObjectionClosed,
     ObjectionTooLate,
     objection_raise,
+    objection_reply,
     objection_resolve,
 )
 from subprocessors.services.register import (  # noqa: F401

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subprocessors import terms
-from subprocessors.models import ChangeNotice, NoticeOrganisation, Objection
+from subprocessors.models import ChangeNotice, NoticeOrganisation, Objection, ObjectionReply
 from subprocessors.services.emails import objection_page_url, objection_people
 from subprocessors.services.notices import notice_make_effective
 from trustcentre.accounts.permissions import is_organisation_admin
@@ -109,6 +109,48 @@ def objection_raise(
             Objection.objects.get(notice=notice, organisation=organisation)
         ) from None
     return objection
+
+
+def objection_reply(*, objection: Objection, text: str, user, request=None) -> ObjectionReply:
+    """Legal answers an open objection without resolving it (a question, an offer); the
+    customer's admins and whoever raised it get the reply by email."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write the reply to the customer.")]})
+    with transaction.atomic():
+        objection = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("notice", "organisation")
+            .get(pk=objection.pk)
+        )
+        if objection.status != Objection.Status.OPEN:
+            raise ValidationError(_("This objection is already resolved; its notes were sent."))
+        reply = ObjectionReply.objects.create(objection=objection, text=text, sent_by=user)
+        audit_record(
+            action="subprocessor.objection_replied",
+            actor=user,
+            obj=objection,
+            organisation=objection.organisation,
+            request=request,
+            details={"reply": str(reply.public_id), "notice": str(objection.notice.public_id)},
+        )
+        url = objection_page_url(objection)
+        for email, person in sorted(objection_people(objection).items()):
+            email_enqueue(
+                to=email,
+                recipient=person,
+                organisation=objection.organisation,
+                template="subprocessors/objection_reply",
+                context={
+                    "name": person.full_name or email,
+                    "organisation_name": objection.organisation.name,
+                    "notice": objection.notice,
+                    "text": text,
+                    "url": url,
+                },
+                cause=f"subprocessor-objection-reply:{reply.public_id}",
+            )
+    return reply
 
 
 def objection_resolve(

@@ -40,7 +40,8 @@ def test_a_gated_pdf_is_stamped_on_every_page_and_logged(client, holder, documen
     assert "no-store" in response["Cache-Control"]
     assert response["Referrer-Policy"] == "no-referrer"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    # Named after the document and its version, not the name the file was uploaded under.
+    assert response["Content-Disposition"] == 'attachment; filename="nda-document-v1.pdf"'
     event = DocumentEvent.objects.get(kind="download")
     texts = page_texts(response.content)
     assert len(texts) == 2

@@ -159,12 +159,12 @@ def test_staff_countersigning_twice_through_the_page_says_why(
     sign_through_the_page(admin_client, org_a, version)
     agreement = Agreement.objects.get(organisation=org_a)
     admin_client.logout()
-    login_with_second_factor(client, legal_user)
+    device = login_with_second_factor(client, legal_user)
     url = reverse("dpa_staff:agreement_countersign", kwargs={"public_id": agreement.public_id})
-    client.post(url)
+    client.post(url, {"code": authenticator_code(device)})
     agreement.refresh_from_db()
     sha = agreement.executed_sha256
-    page = client.post(url, follow=True)
+    page = client.post(url, {"code": authenticator_code(device)}, follow=True)
     assert "already executed" in page.content.decode()
     agreement.refresh_from_db()
     assert agreement.executed_sha256 == sha

@@ -15,7 +15,12 @@ from dpa.models import Agreement, Reminder
 from exports.end_of_contract.models import EndOfContractCase
 from exports.end_of_contract.services import cases_open_for_ended_contracts
 from subprocessors.terms import objection_window_for
-from tests.conftest import login_with_second_factor, make_organisation
+from tests.conftest import (
+    authenticator_code,
+    give_authenticator,
+    login_with_second_factor,
+    make_organisation,
+)
 from tests.dpa.factories import give_dpa, make_version
 from tests.dpa.test_executed_pdf import sign_through_the_page
 from trustcentre.notifications.models import OutboxMessage
@@ -181,7 +186,7 @@ def test_when_the_contract_end_set_by_staff_passes_the_end_of_contract_case_open
 
 
 def test_a_negotiated_agreement_is_never_countersigned_and_its_page_still_shows(
-    staff_client, client, org_a, admin_a, version
+    staff_client, client, org_a, admin_a, version, legal_user
 ):
     # A negotiated agreement left awaiting (only a data repair could leave it so) has no
     # online signature to countersign: legal gets a refusal, not an error, and the customer's
@@ -196,7 +201,8 @@ def test_a_negotiated_agreement_is_never_countersigned_and_its_page_still_shows(
         objection_window_days=30,
     )
     url = reverse("dpa_staff:agreement_countersign", args=[agreement.public_id])
-    response = staff_client.post(url, follow=True)
+    device = give_authenticator(legal_user)
+    response = staff_client.post(url, {"code": authenticator_code(device)}, follow=True)
     assert response.status_code == 200
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.AWAITING_COUNTERSIGNATURE

@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.db import connections
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.conftest import authenticator_code, give_authenticator
@@ -37,6 +39,11 @@ CHROMIUM_ARGS = [
 ]
 # Long enough for a loaded CI machine, short enough that a broken page fails quickly.
 TIMEOUT_MS = 15_000
+# Every journey runs on a laptop and on a phone (an iPhone 12-15's CSS width).
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+# What fails a journey: people who rely on assistive technology are blocked or badly hindered.
+AXE_FAILING_IMPACTS = {"serious", "critical"}
+AXE = Axe()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -68,14 +75,61 @@ def browser(_allow_orm_beside_playwright):
             connections.close_all()
 
 
+class AccessibilityCheck:
+    """Runs axe-core (shipped inside axe-playwright-python, so no CDN) on each page the journey
+    opens, once per path, and keeps the serious and critical violations it finds, and any page
+    wider than the screen."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.checked: set[str] = set()
+        self.violations: list[str] = []
+
+    def on_load(self, _page=None) -> None:
+        url = self.page.url
+        path = url.split("#", 1)[0]
+        if not path.startswith("http") or path in self.checked:
+            return
+        try:
+            results = AXE.run(self.page)
+        except PlaywrightError:
+            # The journey moved on to the next page while axe ran; that page is checked on its
+            # own load.
+            return
+        self.checked.add(path)
+        # Nothing a person needs may sit off-screen: the page never scrolls sideways.
+        overflow = self.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 1:
+            self.violations.append(f"{path}: the page is {overflow} px wider than the screen")
+        for violation in results.response["violations"]:
+            if violation["impact"] not in AXE_FAILING_IMPACTS:
+                continue
+            targets = "; ".join(str(node["target"]) for node in violation["nodes"][:5])
+            self.violations.append(
+                f"{path}: {violation['id']} ({violation['impact']}) {violation['help']}: {targets}"
+            )
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def viewport(request):
+    return VIEWPORTS[request.param]
+
+
 @pytest.fixture
-def page(browser, live_server, request):
-    """A fresh browser context on the live server; on failure its screenshot goes to
-    var/e2e-screenshots/<test name>.png."""
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+def page(browser, live_server, viewport, request):
+    """A fresh browser context on the live server at the test's width, with axe run on every
+    page it opens (the test fails on a serious or critical violation); on failure its screenshot
+    goes to var/e2e-screenshots/<test name>.png."""
+    context = browser.new_context(
+        base_url=live_server.url, accept_downloads=True, viewport=viewport
+    )
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
     page = context.new_page()
+    accessibility = AccessibilityCheck(page)
+    page.on("load", accessibility.on_load)
     yield page
     failed = any(
         getattr(getattr(request.node, f"report_{when}", None), "failed", False)
@@ -91,6 +145,11 @@ def page(browser, live_server, request):
         else:
             print(f"screenshot: {SCREENSHOTS / f'{name}.png'}")
     context.close()
+    if accessibility.violations and not failed:
+        pytest.fail(
+            "serious or critical accessibility violations (axe), or pages wider than the "
+            "screen:\n" + "\n".join(accessibility.violations)
+        )
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
@@ -122,3 +181,12 @@ def sign_in_with_code(page: Page, user, password: str) -> None:
 def sign_out(page: Page) -> None:
     page.locator("header").get_by_role("button", name="Sign out").click()
     expect(page.locator("header").get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def main_nav_link(page: Page, name: str):
+    """A link of the main navigation, as a person reaches it: on a phone the menu is collapsed
+    behind its "Menu" button, which they open first."""
+    menu = page.locator("header").get_by_text("Menu", exact=True)
+    if menu.is_visible() and page.locator("details[data-site-menu]:not([open])").count():
+        menu.click()
+    return page.get_by_role("navigation", name="Main").get_by_role("link", name=name)

@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 from exports.builtin_source.sample_data import generate_sample_data
 from exports.models import ExportJob
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in_with_code
+from tests.e2e.conftest import main_nav_link, sign_in_with_code
 from tests.reliability.conftest import wait_for
 from trustcentre.jobs.models import JobStatus
 
@@ -55,7 +55,7 @@ def test_customer_admin_exports_csv_and_downloads_the_zip(
     sign_in_with_code(page, admin_a, PASSWORD)
     expect(page).to_have_url(re.compile(r"/portal/$"))
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Exports").click()
+    main_nav_link(page, "Exports").click()
     # One organisation: straight to its exports.
     expect(page).to_have_url(re.compile(r"/portal/exports/acme/$"))
     expect(main.get_by_role("heading", name="Exports of Acme")).to_be_visible()

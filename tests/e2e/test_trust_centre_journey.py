@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from tests.conftest import PASSWORD, make_user
 from tests.documents.conftest import make_pdf, upload
-from tests.e2e.conftest import sign_in, sign_out
+from tests.e2e.conftest import main_nav_link, sign_in, sign_out
 from trustcentre.documents import services
 from trustcentre.documents.models import AccessRequest, DocumentCategory, DocumentEvent
 from trustcentre.notifications.models import OutboxMessage
@@ -78,7 +78,7 @@ def test_prospect_gets_a_stamped_nda_document(page, library, legal):
     expect(page).to_have_url(re.compile(r"/portal/$"))
 
     # Find the document and ask for it.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Documents").click()
+    main_nav_link(page, "Documents").click()
     main.get_by_role("link", name="Penetration test summary").click()
     main.get_by_role("link", name="Request access").click()
     expect(main.get_by_label("Penetration test summary")).to_be_checked()
@@ -128,7 +128,7 @@ def test_prospect_gets_a_stamped_nda_document(page, library, legal):
     with page.expect_download() as download_info:
         main.get_by_role("link", name="Download version 1").click()
     download = download_info.value
-    assert download.suggested_filename == "pt.pdf"
+    assert download.suggested_filename == "penetration-test-summary-v1.pdf"
     pdf = PdfReader(io.BytesIO(open(download.path(), "rb").read()))
     event = DocumentEvent.objects.get(kind="download")
     assert len(pdf.pages) == 3

@@ -239,6 +239,20 @@ def _documents(world, remember, member_a):
         "documents_staff:nda_upload_file",
     ):
         remember(name, acceptance)
+    accepted_online = NdaAcceptance.objects.create(
+        kind=NdaAcceptance.Kind.CLICK_THROUGH,
+        status="accepted",
+        nda_version=nda,
+        user=member_a,
+        organisation=world.org_a,
+        text_sha256="0" * 64,
+        signer_name="Max Member",
+        signer_title="CISO",
+        company="Acme",
+        email=member_a.email,
+        expires_at=NOW() + datetime.timedelta(days=365),
+    )
+    remember("documents_staff:nda_register_receipt", accepted_online)
     access_request = AccessRequest.objects.create(
         requester=member_a,
         organisation=world.org_a,
@@ -328,6 +342,7 @@ def _subprocessors(world, remember, admin_a, legal):
         notice=notice, organisation=world.org_a, grounds="Data leaves the EU", raised_by=admin_a
     )
     remember("subprocessors_staff:objection_resolve", objection)
+    remember("subprocessors_staff:objection_reply", objection)
     del row
     webhook = WebhookEndpoint.objects.create(
         organisation=world.org_a, url="https://hooks.acme.test/trust", secret="whsec_x"

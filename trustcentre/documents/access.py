@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from trustcentre.accounts.models import Organisation
 from trustcentre.documents.models import (
+    GATED_LEVELS,
     AccessGrant,
     AccessLevel,
     AccessRequest,
@@ -149,3 +150,24 @@ def granted_document_ids(user, now=None) -> set[int]:
         .values_list("documents__id", flat=True)
         .distinct()
     )
+
+
+def requestable_documents(user):
+    """Gated documents this person could ask for: not those they can open already (a grant in
+    force, or a registered-users document once their email is verified)."""
+    documents = Document.objects.filter(
+        access_level__in=GATED_LEVELS, current_version__isnull=False
+    ).exclude(pk__in=granted_document_ids(user))
+    if has_verified_email(user):
+        documents = documents.exclude(access_level=AccessLevel.REGISTERED)
+    return documents.order_by("category__order", "title")
+
+
+def company_named_by(user) -> str:
+    """The company a person works for, as far as we know: their organisation's name, else the
+    one they gave on their latest access request."""
+    organisation = organisation_of(user)
+    if organisation is not None:
+        return organisation.name
+    latest = AccessRequest.objects.filter(requester=user).order_by("-created_at").first()
+    return latest.company if latest else ""

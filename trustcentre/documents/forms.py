@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from trustcentre.documents.models import AccessLevel, AccessRequest, Document, DocumentCategory
+from trustcentre.documents.models import (
+    AccessLevel,
+    AccessRequest,
+    Document,
+    DocumentCategory,
+    NdaAcceptance,
+    NdaVersion,
+)
 from trustcentre.documents.services import GRANT_TERMS
 
 
@@ -29,6 +36,12 @@ class AccessRequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         to_field_name="public_id",
         error_messages={"required": _("Choose at least one document.")},
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        required=False,
+        help_text=_("We greet you by it and fill it into the NDA for you."),
     )
     company = forms.CharField(label=_("Company"), max_length=200)
     reason = forms.CharField(
@@ -81,6 +94,28 @@ class StaffRequestFilterForm(forms.Form):
         choices=[("", _("Any status"))] + list(AccessRequest.Status.choices),
     )
     q = forms.CharField(label=_("Email or company"), required=False, max_length=100)
+
+
+class NdaRegisterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name, email or company"), required=False, max_length=100)
+    version = forms.ModelChoiceField(
+        label=_("NDA version"),
+        required=False,
+        queryset=NdaVersion.objects.all(),
+        to_field_name="number",
+        empty_label=_("Any version"),
+    )
+    kind = forms.ChoiceField(
+        label=_("How"),
+        required=False,
+        choices=[("", _("Any way"))] + list(NdaAcceptance.Kind.choices),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status"))] + list(NdaAcceptance.Status.choices),
+    )
+    in_force = forms.BooleanField(label=_("In force only"), required=False)
 
 
 class DocumentForm(forms.ModelForm):

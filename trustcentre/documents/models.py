@@ -2,11 +2,13 @@
 grants (kept as separate records), download events and security questionnaires."""
 
 import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from trustcentre.content.models import Reviewable
@@ -110,6 +112,14 @@ class DocumentVersion(models.Model):
     @property
     def is_pdf(self) -> bool:
         return self.content_type == "application/pdf"
+
+    @property
+    def download_filename(self) -> str:
+        """What a downloaded copy is called: the document's title and this version
+        ("soc-2-type-ii-report-v3.pdf"), whatever name the file had when it was uploaded."""
+        stem = slugify(self.document.title)[:80].strip("-") or "document"
+        extension = PurePosixPath(self.filename).suffix.lower()
+        return f"{stem}-v{self.number}{extension}"
 
 
 class NdaVersion(models.Model):

@@ -11,6 +11,12 @@ urlpatterns = [
         views.access_request_detail,
         name="access_request_detail",
     ),
+    path("nda-register/", views.nda_register, name="nda_register"),
+    path(
+        "nda-register/<uuid:public_id>/receipt.pdf",
+        views.nda_register_receipt,
+        name="nda_register_receipt",
+    ),
     path("nda-uploads/<uuid:public_id>/", views.nda_upload_detail, name="nda_upload_detail"),
     path("nda-uploads/<uuid:public_id>/file/", views.nda_upload_file, name="nda_upload_file"),
     path("nda-versions/", views.nda_version_list, name="nda_version_list"),

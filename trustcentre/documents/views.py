@@ -213,4 +213,6 @@ def document_download(request, token):
         if denied.decision.not_found:
             raise Http404 from None
         return _refused(request, 403, denied.decision.reason, version.document)
-    return file_response(data, filename=version.filename, content_type=version.content_type)
+    return file_response(
+        data, filename=version.download_filename, content_type=version.content_type
+    )

@@ -14,7 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trustcentre.documents import services
-from trustcentre.documents.access import nda_in_force, organisation_of
+from trustcentre.documents.access import (
+    company_named_by,
+    nda_in_force,
+    organisation_of,
+    requestable_documents,
+)
 from trustcentre.documents.forms import (
     AccessRequestForm,
     NdaAcceptForm,
@@ -22,9 +27,7 @@ from trustcentre.documents.forms import (
     QuestionnaireForm,
 )
 from trustcentre.documents.models import (
-    GATED_LEVELS,
     AccessRequest,
-    Document,
     NdaAcceptance,
     NdaVersion,
     Questionnaire,
@@ -73,13 +76,11 @@ def access_request_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def access_request_new(request):
-    requestable = Document.objects.filter(
-        access_level__in=GATED_LEVELS, current_version__isnull=False
-    ).order_by("category__order", "title")
-    organisation = organisation_of(request.user)
+    requestable = requestable_documents(request.user)
     initial = {
         "documents": request.GET.getlist("document"),
-        "company": organisation.name if organisation else "",
+        "name": request.user.full_name,
+        "company": company_named_by(request.user),
     }
     form = AccessRequestForm(
         request.POST if request.method == "POST" else None, initial=initial, requestable=requestable
@@ -89,6 +90,7 @@ def access_request_new(request):
             access_request = services.access_request_create(
                 user=request.user,
                 documents=form.cleaned_data["documents"],
+                name=form.cleaned_data["name"],
                 company=form.cleaned_data["company"],
                 reason=form.cleaned_data["reason"],
                 request=request,
@@ -105,7 +107,11 @@ def access_request_new(request):
                     request, _("Your request was sent; our legal team will review it.")
                 )
             return redirect("documents_portal:access_request_list")
-    return render(request, "documents/portal/access_request_form.html", {"form": form})
+    return render(
+        request,
+        "documents/portal/access_request_form.html",
+        {"form": form, "nothing_to_request": not requestable.exists()},
+    )
 
 
 @never_cache
@@ -116,12 +122,11 @@ def nda_accept(request):
     nda = NdaVersion.current()
     if nda is None:
         raise Http404
-    organisation = organisation_of(request.user)
     form = NdaAcceptForm(
         request.POST if request.method == "POST" else None,
         initial={
             "signer_name": request.user.full_name,
-            "company": organisation.name if organisation else "",
+            "company": company_named_by(request.user),
         },
     )
     if request.method == "POST" and form.is_valid():

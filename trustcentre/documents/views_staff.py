@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +20,7 @@ from trustcentre.documents.forms import (
     ApproveForm,
     DocumentForm,
     NdaVersionForm,
+    NdaRegisterFilterForm,
     ReasonForm,
     StaffRequestFilterForm,
     VersionForm,
@@ -32,6 +34,7 @@ from trustcentre.documents.models import (
     NdaVersion,
     Questionnaire,
 )
+from trustcentre.documents.views_portal import nda_receipt_pdf
 from trustcentre.lib.files import file_response
 
 PER_PAGE = 25
@@ -87,6 +90,53 @@ def access_request_list(request):
             "status": status,
             "pending_ndas": list(pending_ndas),
         },
+    )
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_GET
+def nda_register(request):
+    """Who accepted which NDA version when, newest first, each with its receipt."""
+    form = NdaRegisterFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = NdaAcceptance.objects.select_related("nda_version", "organisation").order_by(
+        "-accepted_at", "-pk"
+    )
+    if filters.get("q"):
+        q = filters["q"]
+        rows = rows.filter(
+            Q(signer_name__icontains=q) | Q(email__icontains=q) | Q(company__icontains=q)
+        )
+    if filters.get("version"):
+        rows = rows.filter(nda_version=filters["version"])
+    if filters.get("kind"):
+        rows = rows.filter(kind=filters["kind"])
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    if filters.get("in_force"):
+        rows = rows.filter(status=NdaAcceptance.Status.ACCEPTED, expires_at__gt=timezone.now())
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/staff/nda_register.html",
+        {"form": form, "page_obj": page, "now": timezone.now()},
+    )
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_GET
+def nda_register_receipt(request, public_id):
+    acceptance = get_object_or_404(
+        NdaAcceptance.objects.select_related("nda_version"),
+        public_id=public_id,
+        kind=NdaAcceptance.Kind.CLICK_THROUGH,
+    )
+    return file_response(
+        nda_receipt_pdf(acceptance),
+        filename=f"nda-receipt-{str(acceptance.public_id)[:8]}.pdf",
+        content_type="application/pdf",
     )
 
 

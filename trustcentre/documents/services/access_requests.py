@@ -13,6 +13,7 @@ from trustcentre.audit.services import audit_record
 from trustcentre.documents import emails
 from trustcentre.documents.access import (
     access_rule_for,
+    nda_in_force,
     organisation_of,
 )
 from trustcentre.documents.models import (
@@ -51,7 +52,9 @@ def _email_decision(access_request: AccessRequest, grant: AccessGrant | None):
         "access_request": access_request,
         "documents": documents,
         "grant": grant,
-        "needs_nda": any(d.access_level == AccessLevel.NDA for d in documents),
+        # Someone whose NDA is in force is not asked to accept it again.
+        "needs_nda": any(d.access_level == AccessLevel.NDA for d in documents)
+        and nda_in_force(user) is None,
         "requests_url": _requests_url(),
     }
     name = "access_request_approved" if grant else "access_request_rejected"
@@ -66,9 +69,12 @@ def _email_decision(access_request: AccessRequest, grant: AccessGrant | None):
 
 
 @transaction.atomic
-def access_request_create(*, user, documents, company: str, reason: str, request=None):
+def access_request_create(
+    *, user, documents, company: str, reason: str, name: str = "", request=None
+):
     """A signed-in person asks for gated documents; the rules decide at once where they can,
-    and the rule that decided is recorded."""
+    and the rule that decided is recorded. A name given here becomes the account's name when it
+    has none, so the emails greet the person by it and the NDA comes filled in."""
     documents = list(documents)
     if not documents:
         raise ValidationError(_("Choose at least one document."), code="no_documents")
@@ -78,6 +84,9 @@ def access_request_create(*, user, documents, company: str, reason: str, request
                 _("“%(title)s” cannot be requested.") % {"title": document.title},
                 code="not_requestable",
             )
+    if name.strip() and not user.full_name:
+        user.full_name = name.strip()
+        user.save(update_fields=["full_name"])
     organisation = organisation_of(user)
     rule, status = access_rule_for(email=user.email, organisation=organisation)
     now = timezone.now()
