@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from trustcentre.lib import sections
 
 # (name, legal entity, purpose, services, data categories, countries, regions, mechanism, other)
 DEMO_REGISTER = [
@@ -141,6 +144,25 @@ class SubprocessorsConfig(AppConfig):
     name = "subprocessors"
     label = "subprocessors"
     verbose_name = "Sub-processors"
+
+    def ready(self):
+        sections.add_portal_section(
+            "subprocessors_portal:home",
+            title=_("Sub-processors"),
+            description=_("Changes to our sub-processors, your subscriptions and your objections."),
+            audience="all",
+            order=40,
+        )
+        sections.add_workbench(
+            "subprocessors_staff:home",
+            title=_("Sub-processors"),
+            description=_(
+                "The register, change notices with their objection windows, and objections."
+            ),
+            roles=("legal",),
+            order=70,
+        )
+        sections.add_public_link("subprocessors", "subprocessors:list")
 
     def workbench_notes(self, user) -> dict:
         """For the staff home: the changes held past their date by open objections."""

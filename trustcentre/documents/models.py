@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trustcentre.content.models import Reviewable
+from trustcentre.lib.review import Reviewable
 
 
 class AccessLevel(models.TextChoices):
