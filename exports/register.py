@@ -15,6 +15,7 @@ from exports.end_of_contract import periods
 from exports.formats import datetime_text
 from exports.sources import all_categories
 from exports.sources.base import Category, FieldType, SchemaField
+from trustcentre.pages.models import ProviderProfile
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -201,8 +202,6 @@ def _category_entry(category: Category) -> dict:
 
 
 def _provider() -> dict:
-    from trustcentre.pages.models import ProviderProfile
-
     profile = ProviderProfile.current()
     if profile is None:
         return {
