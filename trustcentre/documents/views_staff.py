@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trustcentre.accounts.models import User
 from trustcentre.accounts.permissions import staff_role_required
 from trustcentre.documents import services
-from trustcentre.documents.files import read_private
 from trustcentre.documents.forms import (
     AnswerForm,
     ApproveForm,
@@ -30,7 +29,7 @@ from trustcentre.documents.models import (
     NdaAcceptance,
     Questionnaire,
 )
-from trustcentre.lib.files import file_response
+from trustcentre.lib.files import file_response, read_private
 
 PER_PAGE = 25
 REVIEWERS = ("legal", "trust_admin")
