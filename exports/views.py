@@ -168,7 +168,7 @@ def export_detail(request, slug, public_id):
 @login_required
 @require_GET
 def export_status(request, slug, public_id):
-    """The job's progress for the page's script (static/js/export_progress.js)."""
+    """The job's progress for the page's script (static/js/job_progress.js)."""
     organisation = _export_organisation(request, slug)
     job = _job_or_404(organisation, public_id)
     return JsonResponse(
