@@ -250,6 +250,11 @@ class AccessRequest(models.Model):
         return f"{self.email} ({self.get_status_display()})"
 
     @property
+    def is_pending(self) -> bool:
+        """Still waiting for a decision: staff may approve or reject it."""
+        return self.status == self.Status.PENDING
+
+    @property
     def reference(self) -> str:
         return str(self.public_id)[:8].upper()
 

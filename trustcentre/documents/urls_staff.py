@@ -11,6 +11,21 @@ urlpatterns = [
         views.access_request_detail,
         name="access_request_detail",
     ),
+    path(
+        "access-requests/<uuid:public_id>/approve/",
+        views.access_request_approve,
+        name="access_request_approve",
+    ),
+    path(
+        "access-requests/<uuid:public_id>/reject/",
+        views.access_request_reject,
+        name="access_request_reject",
+    ),
+    path(
+        "access-requests/<uuid:public_id>/revoke/",
+        views.access_request_revoke,
+        name="access_request_revoke",
+    ),
     path("nda-uploads/<uuid:public_id>/", views.nda_upload_detail, name="nda_upload_detail"),
     path("nda-uploads/<uuid:public_id>/file/", views.nda_upload_file, name="nda_upload_file"),
     path("documents/", views.document_list, name="document_list"),
