@@ -40,6 +40,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Known vulnerabilities in the locked dependencies (pip-audit; reasons for ignores in
 # .pip-audit-ignore).

@@ -9,8 +9,7 @@ from django.http import HttpResponse
 
 from dpa.models import Agreement
 from trustcentre.audit.services import audit_record
-from trustcentre.documents.files import read_private
-from trustcentre.lib.files import file_response
+from trustcentre.lib.files import file_response, read_private
 from trustcentre.lib.signed_links import make_signed_token, read_signed_token
 
 DOWNLOAD_PURPOSE = "dpa-download"

@@ -23,7 +23,7 @@ from exports.permissions import organisation_may_export
 from exports.sources import exportable_category_ids
 from exports.views import archive_response, download_token, read_download_token
 from trustcentre.accounts.api_auth import ApiKeyAuthentication, IsApiClient, api_organisation
-from trustcentre.lib.api import PROBLEM_CONTENT_TYPE, problem
+from trustcentre.lib.api import PROBLEM_CONTENT_TYPE, problem_api_response
 from trustcentre.lib.api_schema import ProblemSerializer
 from trustcentre.lib.signed_links import BadSignature, SignatureExpired
 
@@ -156,16 +156,8 @@ class _ExportApiView(APIView):
         )
 
 
-def _problem_response(status_code: int, detail: str, **members) -> Response:
-    return Response(
-        problem(status_code, detail, **members),
-        status=status_code,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )
-
-
 def _not_found() -> Response:
-    return _problem_response(404, gettext("There is no such export for this API key."))
+    return problem_api_response(404, gettext("There is no such export for this API key."))
 
 
 class ExportList(_ExportApiView):
@@ -213,7 +205,7 @@ class ExportList(_ExportApiView):
                 **serializer.validated_data,
             )
         except services.ExportAlreadyRunning as running:
-            return _problem_response(
+            return problem_api_response(
                 409,
                 gettext("An export of this organisation is already queued or running."),
                 export_id=str(running.job.public_id),
@@ -273,7 +265,7 @@ class ExportDownload(_ExportApiView):
         try:
             token_id = read_download_token(request.query_params.get("token", ""))
         except SignatureExpired:
-            return _problem_response(
+            return problem_api_response(
                 410, gettext("This download link has expired; GET the export again for a new one.")
             )
         except (BadSignature, ValueError):
@@ -282,7 +274,7 @@ class ExportDownload(_ExportApiView):
         if job is None or token_id != job.public_id:
             return _not_found()
         if job.is_expired:
-            return _problem_response(
+            return problem_api_response(
                 410, gettext("This export's archive was deleted at the end of its retention.")
             )
         if not job.is_downloadable:

@@ -184,7 +184,6 @@ class ExportJob(BackgroundJob):
         return "expired" if self.is_expired else self.status
 
 
-
 # The register's statements: models of this app kept in their own module.
 from exports.statements_models import (  # noqa: E402, F401
     CustomExportStatement,

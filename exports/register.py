@@ -25,6 +25,7 @@ from exports.sources.base import (
 from exports.statements import statements_snapshot
 from exports.statements_models import RegisterVersion
 from exports.writers.csv_records import EMPTY_AND_MISSING_RULE
+from trustcentre.pages.models import ProviderProfile
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -204,8 +205,6 @@ def _category_entry(source, category: Category) -> dict:
 
 
 def _provider() -> dict:
-    from trustcentre.pages.models import ProviderProfile
-
     profile = ProviderProfile.current()
     if profile is None:
         return {

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from exports import services
 from exports.forms import ExportRequestForm
 from exports.models import ExportJob
-from exports.permissions import export_organisations, organisation_may_export
+from exports.permissions import export_organisations, exports_visible_to, organisation_may_export
 from exports.sources import exportable_categories
 from trustcentre.accounts.mfa import fresh_authentication_required
 from trustcentre.accounts.models import Organisation
@@ -168,7 +168,7 @@ def export_detail(request, slug, public_id):
 @login_required
 @require_GET
 def export_status(request, slug, public_id):
-    """The job's progress for the page's script (static/js/export_progress.js)."""
+    """The job's progress for the page's script (static/js/job_progress.js)."""
     organisation = _export_organisation(request, slug)
     job = _job_or_404(organisation, public_id)
     return JsonResponse(
@@ -223,7 +223,7 @@ def export_download(request, slug, token):
     job = ExportJob.objects.select_related("organisation").filter(public_id=public_id).first()
     if job is None or job.organisation.slug != slug:
         raise Http404
-    if not export_organisations(user=request.user).filter(pk=job.organisation_id).exists():
+    if not exports_visible_to(user=request.user).filter(pk=job.pk).exists():
         # A good link in the wrong hands, or of someone who lost access since it was made.
         audit_record(
             action="authz.denied",

@@ -22,6 +22,7 @@ from subprocessors.countries import country_names
 from subprocessors.models import CustomerScope, SubProcessor
 from trustcentre.lib.moments import format_moment
 from trustcentre.lib.pdf import template_to_pdf
+from trustcentre.pages.models import ProviderProfile
 
 # Where a requester complains, by jurisdiction (GDPR Art. 77; CCPA: the CPPA).
 SUPERVISORY_AUTHORITIES = {
@@ -154,8 +155,6 @@ def access_information(rr: RightsRequest, referrals: list[Referral]) -> dict:
     drawn from what the portal keeps: the customers' scopes (purposes), the Data Act register's
     categories, the sub-processor list (recipients, countries, safeguards) and the
     end-of-contract periods (retention)."""
-    from trustcentre.pages.models import ProviderProfile
-
     organisations = [referral.organisation for referral in referrals]
     names = _category_names()
     scopes = CustomerScope.objects.filter(organisation__in=organisations)
@@ -223,8 +222,6 @@ def access_information(rr: RightsRequest, referrals: list[Referral]) -> dict:
 
 
 def letter_context(rr: RightsRequest) -> dict:
-    from trustcentre.pages.models import ProviderProfile
-
     jobs = list(rr.fulfilment_jobs.filter(status="completed").order_by("finished_at"))
     names = _category_names()
     referrals = list(rr.referrals.select_related("organisation"))

@@ -27,7 +27,7 @@ from trustcentre.accounts.api_auth import ApiKeyAuthentication, IsApiClient, api
 from trustcentre.lib.api import (
     PROBLEM_CONTENT_TYPE,
     CursorPagination,
-    problem,
+    problem_api_response,
     problem_type_url,
 )
 from trustcentre.lib.api_schema import ProblemSerializer
@@ -252,14 +252,6 @@ OBJECTION_EXISTS = "objection-exists"
 NOTICE_CLOSED = "notice-closed"
 
 
-def _problem(status_code: int, detail: str, **members) -> Response:
-    return Response(
-        problem(status_code, detail, **members),
-        status=status_code,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )
-
-
 def _iso(value) -> str:
     """An instant in ISO 8601 with the provider's offset, so its date part is the provider's
     calendar day (the day every page names), while still naming the same instant."""
@@ -321,7 +313,9 @@ class ObjectionCreate(APIView):
             .first()
         )
         if row is None:
-            return _problem(404, gettext("There is no such change notice for this API key."))
+            return problem_api_response(
+                404, gettext("There is no such change notice for this API key.")
+            )
         serializer = ObjectionRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -333,7 +327,7 @@ class ObjectionCreate(APIView):
                 request=request,
             )
         except services.ObjectionTooLate as late:
-            return _problem(
+            return problem_api_response(
                 409,
                 late.message,
                 type=problem_type_url(OBJECTION_TOO_LATE),
@@ -342,7 +336,7 @@ class ObjectionCreate(APIView):
                 objection_deadline=_iso(late.deadline),
             )
         except services.AlreadyObjected as already:
-            return _problem(
+            return problem_api_response(
                 409,
                 gettext("This organisation has already objected to this change."),
                 type=problem_type_url(OBJECTION_EXISTS),
@@ -350,7 +344,7 @@ class ObjectionCreate(APIView):
                 objection_id=str(already.objection.public_id),
             )
         except services.ObjectionClosed:
-            return _problem(
+            return problem_api_response(
                 409,
                 gettext("This notice is no longer open for objections."),
                 type=problem_type_url(NOTICE_CLOSED),

@@ -21,8 +21,8 @@ The deadline is kept as an instant on the last day (23:59:59 there), which pages
 show; whether an objection is in time is decided by `objection_in_time`, against the start of
 the next day, never against that instant.
 
-The seam for the DPA app: `objection_window_for(organisation)` returns the default today; once
-DPAs exist it returns the window of the organisation's DPA in force. Nothing else changes.
+The organisation's agreement in force may set its own window: `objection_window_for` reads it
+through trustcentre.accounts.agreements (filled by the DPA app), else takes the default.
 """
 
 import datetime
@@ -30,6 +30,7 @@ import zoneinfo
 
 from django.conf import settings
 
+from trustcentre.accounts.agreements import agreement_terms
 from trustcentre.lib import periods
 from trustcentre.lib.business_days import Regime
 
@@ -37,14 +38,10 @@ from trustcentre.lib.business_days import Regime
 def objection_window_for(organisation) -> int:
     """Days the organisation has to object: the window of its DPA in force (a negotiated
     DPA's own window, else the signed version's), else the default."""
-    from dpa.selectors import agreement_in_force
-
-    agreement = agreement_in_force(organisation)
-    if agreement is None:
+    terms = agreement_terms(organisation)
+    if terms is None:
         return settings.SUBPROCESSOR_OBJECTION_WINDOW_DAYS
-    if agreement.version_id is not None and agreement.kind == agreement.Kind.ONLINE:
-        return agreement.version.objection_window_days
-    return agreement.objection_window_days
+    return terms.objection_window_days
 
 
 def _zone() -> zoneinfo.ZoneInfo:

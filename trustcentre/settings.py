@@ -572,7 +572,7 @@ TRUST_SECURITY_CONTACT = read("TRUST_SECURITY_CONTACT", "security@northwind.exam
 TRUST_SECURITY_TXT_DAYS = read_int("TRUST_SECURITY_TXT_DAYS", 180)
 TRUST_SECURITY_TXT_LANGUAGES = read("TRUST_SECURITY_TXT_LANGUAGES", "en, de")
 CELERY_BEAT_SCHEDULE["trust-centre-daily-reminders"] = {
-    "task": "trustcentre.documents.tasks.send_daily_reminders",
+    "task": "trustcentre.content.tasks.send_daily_reminders",
     "schedule": 24 * 60 * 60.0,
 }
 
@@ -678,6 +678,9 @@ DPA_PROVIDER_ADDRESS = read("DPA_PROVIDER_ADDRESS", "")
 DPA_DOWNLOAD_LINK_MAX_AGE = read_int("DPA_DOWNLOAD_LINK_MAX_AGE", 5 * 60)
 DPA_REMINDER_INTERVAL_HOURS = read_int("DPA_REMINDER_INTERVAL_HOURS", 24)
 DPA_UPLOAD_MAX_BYTES = read_int("DPA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# The function that gives the terms of an organisation's agreement in force to the core and the
+# other apps (trustcentre.accounts.agreements); empty: no organisation has one.
+AGREEMENT_TERMS_PROVIDER = "dpa.terms.agreement_terms"
 
 # Breach notifications to affected customers (issue 6).
 # The due time of a notification is DPA_BREACH_NOTIFICATION_HOURS (above) after awareness, in

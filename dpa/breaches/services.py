@@ -19,7 +19,7 @@ from dpa.breaches.deadlines import notification_timing
 from dpa.breaches.models import Delivery, Incident, Notification
 from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.permissions import has_staff_role
-from trustcentre.audit.services import audit_record
+from trustcentre.audit.services import audit_record, fields_update_audited
 from trustcentre.notifications.models import WebhookEvent
 from trustcentre.notifications.services import email_enqueue
 from trustcentre.notifications.webhooks import webhook_publish
@@ -129,17 +129,14 @@ def incident_update(*, incident: Incident, user, request=None, now=None, **value
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if not locked.is_draft:
             raise IncidentStateError(_("Only a draft can be edited."))
-        changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
-        for name, value in cleaned.items():
-            setattr(locked, name, value)
-        locked.updated_at = now
-        locked.save(update_fields=[*cleaned, "updated_at"])
-        audit_record(
+        fields_update_audited(
+            obj=locked,
+            values=cleaned,
             action="breach.incident_updated",
             actor=user,
-            obj=locked,
             request=request,
-            details={"fields": changed},
+            now=now,
+            validate=False,  # _clean_fields checked them, against `now`
         )
     return locked
 

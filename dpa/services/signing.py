@@ -18,7 +18,7 @@ from trustcentre.accounts import mfa
 from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.permissions import has_staff_role, is_organisation_admin
 from trustcentre.audit.services import audit_record, client_ip
-from trustcentre.documents.files import check_upload, store_private
+from trustcentre.lib.files import check_upload, store_private
 from trustcentre.lib.pdf import html_to_pdf
 from trustcentre.notifications.services import email_enqueue
 

@@ -16,7 +16,7 @@ from subprocessors.models import Topic
 from subprocessors.services.subscriptions import subscribers_for, subscription_email_enqueue
 from trustcentre.accounts.models import Membership, Organisation
 from trustcentre.accounts.permissions import has_staff_role
-from trustcentre.audit.services import audit_record
+from trustcentre.audit.services import audit_record, fields_update_audited
 from trustcentre.lib.pdf import html_to_pdf
 from trustcentre.notifications.models import WebhookEvent
 from trustcentre.notifications.services import email_enqueue
@@ -83,22 +83,13 @@ def version_update(*, version: DpaVersion, user, data: dict, request=None) -> Dp
         version = DpaVersion.objects.select_for_update().get(pk=version.pk)
         if version.is_published:
             raise DpaRefused(_("This version is published and can no longer be changed."))
-        changed = [
-            f for f in DpaVersion.EDITABLE_FIELDS if f in data and getattr(version, f) != data[f]
-        ]
-        for field in changed:
-            setattr(version, field, data[field])
-        if changed:
-            version.updated_at = timezone.now()
-            version.full_clean()
-            version.save(update_fields=[*changed, "updated_at"])
-            audit_record(
-                action="dpa.version_edited",
-                actor=user,
-                obj=version,
-                request=request,
-                details={"fields": changed},
-            )
+        fields_update_audited(
+            obj=version,
+            values={f: data[f] for f in DpaVersion.EDITABLE_FIELDS if f in data},
+            action="dpa.version_edited",
+            actor=user,
+            request=request,
+        )
     return version
 
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
-DEMO_LEAVING_SLUG = "globex-logistics"
+from trustcentre.lib import sections
 
 
 class EndOfContractConfig(AppConfig):
@@ -8,41 +9,29 @@ class EndOfContractConfig(AppConfig):
     label = "end_of_contract"
     verbose_name = "End of contract"
 
+    def ready(self):
+        sections.add_portal_section(
+            "end_of_contract:home",
+            title=_("Leaving"),
+            description=_(
+                "At the end of the contract: return of your data, switching provider, deletion."
+            ),
+            audience="customer",
+            order=60,
+        )
+        sections.add_workbench(
+            "end_of_contract_staff:case_list",
+            title=_("End of contract"),
+            description=_(
+                "Return, switching and deletion cases, their periods, legal holds and certificates."
+            ),
+            roles=("legal",),
+            order=90,
+        )
+
     def seed_demo(self, stdout):
         """One demo case in progress: the demo customer whose contract has ended, with its
         admin's choice (return, then deletion) recorded. Nothing is erased; once only."""
-        # Imported here: an AppConfig module loads before the models are ready.
-        from django.utils import timezone
+        from exports.end_of_contract.demo import seed_demo  # models are not loaded when apps.py is
 
-        from exports.end_of_contract import services
-        from exports.end_of_contract.models import EndOfContractCase
-        from trustcentre.accounts.models import Membership, Organisation
-
-        organisation = Organisation.objects.filter(slug=DEMO_LEAVING_SLUG).first()
-        if (
-            organisation is None
-            or EndOfContractCase.objects.filter(organisation=organisation).exists()
-        ):
-            return
-        today = timezone.now().date()
-        if organisation.contract_end is None or organisation.contract_end >= today:
-            stdout.write(f"No end-of-contract demo: the contract of {organisation.slug} runs on.")
-            return
-        case = services.case_open_for_contract_end(organisation=organisation, today=today)
-        admin = (
-            Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN)
-            .select_related("user")
-            .first()
-        )
-        if case is not None and admin is not None:
-            services.case_choose(
-                case=case,
-                user=admin.user,
-                choice="return_then_delete",
-                retrieval_days=45,
-                today=today,
-            )
-            stdout.write(
-                f"End-of-contract case {case.reference} for {organisation.slug}: return, then "
-                f"deletion; see /portal/leaving/ and /staff/end-of-contract/."
-            )
+        seed_demo(stdout)

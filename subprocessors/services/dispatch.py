@@ -29,7 +29,7 @@ from subprocessors.models import (
 from trustcentre.accounts.models import Membership
 from trustcentre.jobs.queueing import enqueue_after_commit
 from trustcentre.notifications.models import OutboxMessage
-from trustcentre.notifications.services import email_enqueue
+from trustcentre.notifications.services import email_enqueue, email_enqueue_many
 
 logger = logging.getLogger(__name__)
 
@@ -201,8 +201,6 @@ def dispatch_run(*, dispatch_id: int, now=None) -> NoticeDispatch | None:
 def _write_chunk(*, recipients: list[Recipient], notices, deadlines, changes, cause) -> None:
     """The fast path: the chunk's delivery rows in one INSERT (it fails as a whole if any of
     them exists, and the caller falls back to one by one), the emails in another."""
-    from trustcentre.notifications.services import email_enqueue_many
-
     if not recipients or not notices:
         return
     NoticeDelivery.objects.bulk_create(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from subprocessors.models import ChangeNotice, ListVersion, Objection
+from trustcentre.accounts.agreements import agreement_terms
 from trustcentre.accounts.models import Membership
 from trustcentre.lib.moments import format_moment
 from trustcentre.notifications.services import email_enqueue
@@ -33,18 +34,10 @@ def dpa_remedy(notice: ChangeNotice, organisation) -> dict:
     """What the customer's DPA gives it against a change that goes ahead over its objection.
     The DPA records no remedy of its own; its sub-processor clause is the objection right, and
     the remedy is to terminate the services the sub-processor supports."""
-    from dpa.selectors import agreement_in_force
-
-    agreement = agreement_in_force(organisation)
-    if agreement is None:
-        dpa = ""
-    elif agreement.version_id is not None and agreement.kind == agreement.Kind.ONLINE:
-        dpa = f"{agreement.version.title}, version {agreement.version.number}"
-    else:
-        dpa = agreement.get_kind_display()
+    terms = agreement_terms(organisation)
     return {
-        "dpa": dpa,
-        "dpa_date": format_moment(agreement.effective_date) if agreement else "",
+        "dpa": terms.label if terms else "",
+        "dpa_date": format_moment(terms.effective_date) if terms else "",
         "services": ", ".join(notice.subprocessor.services),
     }
 

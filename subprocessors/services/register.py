@@ -6,7 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from subprocessors.models import CustomerScope, ListVersion, SubProcessor
-from trustcentre.audit.services import audit_record
+from trustcentre.audit.services import audit_record, fields_update_audited
 from trustcentre.pages.public_cache import public_content_changed
 
 # Fields legal may correct directly on an active sub-processor (they change nothing a customer
@@ -56,31 +56,21 @@ def subprocessor_update(
         if subprocessor.status == SubProcessor.Status.PROPOSED
         else DIRECT_EDIT_FIELDS
     )
-    changed = []
     for name, value in fields.items():
-        if name not in allowed:
-            if getattr(subprocessor, name) != value:
-                raise ValidationError(
-                    {name: "This sub-processor is in use: change it through a change notice."}
-                )
-            continue
-        if getattr(subprocessor, name) != value:
-            setattr(subprocessor, name, value)
-            changed.append(name)
-    if not changed:
-        return subprocessor
-    subprocessor.updated_at = timezone.now()
-    subprocessor.full_clean()
+        if name not in allowed and getattr(subprocessor, name) != value:
+            raise ValidationError(
+                {name: "This sub-processor is in use: change it through a change notice."}
+            )
     with transaction.atomic():
-        subprocessor.save(update_fields=[*changed, "updated_at"])
-        public_content_changed()
-        audit_record(
+        changed = fields_update_audited(
+            obj=subprocessor,
+            values={name: value for name, value in fields.items() if name in allowed},
             action="subprocessor.updated",
             actor=user,
-            obj=subprocessor,
             request=request,
-            details={"fields": changed},
         )
+        if changed:
+            public_content_changed()
     return subprocessor
 
 

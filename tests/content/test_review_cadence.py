@@ -15,9 +15,9 @@ from trustcentre.content.models import (
     ControlGroup,
     FaqCategory,
     FaqEntry,
-    next_review_date,
 )
 from trustcentre.content.services import review_reminders_send, reviews_due
+from trustcentre.lib.review import next_review_date
 from trustcentre.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_owners_are_emailed_once_a_day(items, trust_admin_user, legal_user):
 
 
 def test_the_daily_task_runs_both_reminders(items):
-    from trustcentre.documents.tasks import send_daily_reminders
+    from trustcentre.content.tasks import send_daily_reminders
 
     assert send_daily_reminders() == {"grants": 0, "reviews": 2}
 

@@ -14,9 +14,9 @@ from tests.conftest import make_user
 from tests.documents.conftest import accept_nda, grant_access
 from trustcentre.audit.models import AuditEvent
 from trustcentre.documents import services
-from trustcentre.documents.files import read_private
 from trustcentre.documents.models import DocumentEvent
 from trustcentre.documents.views import download_url
+from trustcentre.lib.files import read_private
 
 pytestmark = pytest.mark.django_db
 

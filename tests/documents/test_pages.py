@@ -59,8 +59,7 @@ def test_a_prospect_requests_and_legal_approves_in_the_pages(
     queue = client.get("/staff/access-requests/").content.decode()
     assert "pat@initech.test" in queue
     response = client.post(
-        f"/staff/access-requests/{access_request.public_id}/",
-        {"action": "approve", "term_days": "30"},
+        f"/staff/access-requests/{access_request.public_id}/approve/", {"term_days": "30"}
     )
     assert response.status_code == 302
     grant = AccessGrant.objects.get()
@@ -105,11 +104,11 @@ def test_legal_rejects_with_a_reason_and_revokes_in_the_pages(
         user=prospect, documents=[documents["nda"]], company="I", reason="x"
     )
     login_with_second_factor(client, legal_user)
-    url = f"/staff/access-requests/{first.public_id}/"
-    client.post(url, {"action": "reject", "reason": ""})
+    url = f"/staff/access-requests/{first.public_id}/reject/"
+    client.post(url, {"reason": ""})
     first.refresh_from_db()
     assert first.status == "pending"
-    client.post(url, {"action": "reject", "reason": "Unknown company"})
+    client.post(url, {"reason": "Unknown company"})
     first.refresh_from_db()
     assert (first.status, first.decision_reason) == ("rejected", "Unknown company")
 
@@ -117,9 +116,7 @@ def test_legal_rejects_with_a_reason_and_revokes_in_the_pages(
         user=prospect, documents=[documents["nda"]], company="I", reason="x"
     )
     services.access_request_approve(access_request=second, user=legal_user, term_days=90)
-    client.post(
-        f"/staff/access-requests/{second.public_id}/", {"action": "revoke", "reason": "Leak"}
-    )
+    client.post(f"/staff/access-requests/{second.public_id}/revoke/", {"reason": "Leak"})
     assert AccessGrant.objects.get().revoked_at is not None
 
 
@@ -194,3 +191,19 @@ def test_a_questionnaire_is_answered_through_a_gated_link(client, prospect, lega
     client.force_login(member_a)
     assert client.get(link).status_code == 403
     assert AuditEvent.objects.filter(action="questionnaire.answer_downloaded").count() == 1
+
+
+def test_the_grant_length_offered_first_is_trust_grant_days(
+    client, prospect, documents, legal_user, settings
+):
+    from trustcentre.documents import services
+
+    settings.TRUST_GRANT_DAYS = 60
+    access_request = services.access_request_create(
+        user=prospect, documents=[documents["nda"]], company="I", reason="x"
+    )
+    login_with_second_factor(client, legal_user)
+    page = client.get(f"/staff/access-requests/{access_request.public_id}/").content.decode()
+    assert '<option value="60" selected>60 days</option>' in page
+    client.post(f"/staff/access-requests/{access_request.public_id}/approve/", {"term_days": "60"})
+    assert AccessGrant.objects.get().term_days == 60

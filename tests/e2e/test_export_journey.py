@@ -74,7 +74,7 @@ def test_customer_admin_exports_csv_and_downloads_the_zip(
     expect(page).to_have_url(re.compile(r"/portal/exports/acme/[0-9a-f-]{36}/$"))
     job = ExportJob.objects.get()
     assert (job.categories, job.format) == (["leads", "journey_insights"], "csv")
-    status = main.locator("[data-export-status-label]")
+    status = main.locator("[data-job-status]")
     expect(status).to_have_text("Queued")
     bar = main.get_by_role("progressbar")
     expect(bar).to_have_js_property("value", 0)

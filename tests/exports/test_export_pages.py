@@ -138,9 +138,9 @@ def test_a_member_starts_an_export_and_follows_it(
     page = client.get(response["Location"])
     content = page.content.decode()
     assert page.status_code == 200
-    assert f'data-export-status-url="/portal/exports/acme/{job.public_id}/status/"' in content
+    assert f'data-job-status-url="/portal/exports/acme/{job.public_id}/status/"' in content
     assert '<progress id="export-progress" class="progress" max="1" value="0.0"' in content
-    assert re.search(r'<script src="/static/js/export_progress\.js" defer></script>', content)
+    assert re.search(r'<script src="/static/js/job_progress\.js" defer></script>', content)
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in content
     assert " style=" not in content
     assert page["Cache-Control"].startswith("max-age=0")
@@ -239,7 +239,7 @@ def test_the_zip_downloads_through_the_signed_link(
     job = completed_export
     sign_in_with_password(client, member_a)
     page = client.get(f"/portal/exports/acme/{job.public_id}/")
-    assert b"Download the zip" in page.content and b"data-export-status-url" not in page.content
+    assert b"Download the zip" in page.content and b"data-job-status-url" not in page.content
     link = page.context["download_url"]
     assert link.startswith("/portal/exports/acme/download/")
 

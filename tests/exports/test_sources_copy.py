@@ -8,8 +8,7 @@ import datetime
 import io
 
 import pytest
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,7 +16,7 @@ from exports.builtin_source.models import JourneyEvent, Lead, OrganisationProfil
 from exports.builtin_source.source import crlf_records
 from exports.formats import CSV_WRITER_OPTIONS
 from exports.sources import get_category
-from exports.sources.base import DataSubject, RowFilter
+from exports.sources.base import RowFilter
 from exports.writers.csv_records import csv_line, csv_row_line
 
 UTC = datetime.UTC
@@ -157,51 +156,6 @@ def test_copy_gives_the_generic_writers_bytes_on_tricky_data(
     assert len(list(csv.reader(io.StringIO(expected.decode(), newline="")))) == rows + 1
 
 
-@pytest.mark.postgresql
-def test_copy_honours_the_subject_and_the_date_period(org_a, customer_data):
-    assert connection.vendor == "postgresql", NEEDS_POSTGRESQL
-    tricky_rows(org_a.tenant_id)
-    source, _category = get_category("leads")
-    email = (
-        Lead.objects.filter(tenant_id=org_a.tenant_id, email__isnull=False)
-        .order_by("pk")
-        .first()
-        .email
-    )
-    filters = [
-        RowFilter(tenant_id=org_a.tenant_id, subject=DataSubject(email=email.upper())),
-        RowFilter(
-            tenant_id=org_a.tenant_id,
-            date_from=datetime.date(2026, 3, 1),
-            date_to=datetime.date(2026, 3, 1),
-        ),
-        RowFilter(
-            tenant_id=org_a.tenant_id, date_from=datetime.date(2030, 1, 1)
-        ),  # nothing: the header only
-    ]
-    for row_filter in filters:
-        for category_id in CATEGORY_IDS:
-            stream = io.BytesIO()
-            rows = source.copy_csv_to(category_id=category_id, row_filter=row_filter, stream=stream)
-            assert rows == source.count(category_id=category_id, row_filter=row_filter)
-            assert stream.getvalue() == generic_csv(source, category_id, row_filter)
-
-
-@pytest.mark.postgresql
-def test_copy_works_under_query_logging(org_a, customer_data):
-    """DEBUG and query capture put Django's debug wrapper around cursors."""
-    assert connection.vendor == "postgresql", NEEDS_POSTGRESQL
-    source, _category = get_category("leads")
-    row_filter = RowFilter(tenant_id=org_a.tenant_id)
-    stream = io.BytesIO()
-    with CaptureQueriesContext(connection):
-        assert (
-            source.copy_csv_to(category_id="leads", row_filter=row_filter, stream=stream)
-            == customer_data.leads
-        )
-    assert stream.getvalue() == generic_csv(source, "leads", row_filter)
-
-
 class GivesUp(Exception):
     pass
 
@@ -216,30 +170,6 @@ class FullStream:
         self.written += len(data)
         if self.written > self.limit:
             raise GivesUp
-
-
-@pytest.mark.postgresql
-def test_a_stream_giving_up_leaves_the_transaction_usable(org_a, monkeypatch):
-    assert connection.vendor == "postgresql", NEEDS_POSTGRESQL
-    import exports.builtin_source.source as source_module
-    from exports.builtin_source.sample_data import generate_sample_data
-
-    # Enough rows that the server is still sending when the stream gives up: psycopg then
-    # cancels the COPY, which would abort the surrounding transaction without a savepoint.
-    counts = generate_sample_data(tenant_id=org_a.tenant_id, leads=5000, seed=4)
-    monkeypatch.setattr(source_module, "COPY_BLOCK_ROWS", 10)
-    source, _category = get_category("journey_insights")
-    row_filter = RowFilter(tenant_id=org_a.tenant_id)
-    with transaction.atomic():
-        with pytest.raises(GivesUp):
-            source.copy_csv_to(
-                category_id="journey_insights", row_filter=row_filter, stream=FullStream(500)
-            )
-        # The writer's fallback: the generic path, in the same transaction.
-        assert (
-            source.count(category_id="journey_insights", row_filter=row_filter)
-            == counts.journey_insights
-        )
 
 
 def _copy_records(rows) -> tuple[list[bytes], bytes]:

@@ -10,21 +10,18 @@ import json
 
 import pytest
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 
 from exports.builtin_source.models import Lead
 from exports.builtin_source.source import json_records
 from exports.services.running import SourceRowReader
 from exports.sources import get_category
-from exports.sources.base import DataSubject, RowFilter
+from exports.sources.base import RowFilter
 from exports.writers import JsonWriter
 from exports.writers.base import read_data_file
 from tests.exports.test_sources_copy import (
     CATEGORY_IDS,
     NEEDS_POSTGRESQL,
     TRICKY_TEXTS,
-    FullStream,
-    GivesUp,
     tricky_rows,
 )
 
@@ -151,54 +148,6 @@ def test_copy_json_gives_the_generic_writers_bytes_on_tricky_data(
 
 
 @pytest.mark.postgresql
-def test_copy_json_honours_the_subject_and_the_date_period(org_a, customer_data):
-    assert connection.vendor == "postgresql", NEEDS_POSTGRESQL
-    tricky_rows(org_a.tenant_id)
-    json_rows(org_a.tenant_id)
-    source, _category = get_category("leads")
-    email = (
-        Lead.objects.filter(tenant_id=org_a.tenant_id, email__isnull=False)
-        .order_by("pk")
-        .first()
-        .email
-    )
-    filters = [
-        RowFilter(tenant_id=org_a.tenant_id, subject=DataSubject(email=email.upper())),
-        RowFilter(
-            tenant_id=org_a.tenant_id,
-            date_from=datetime.date(2026, 3, 1),
-            date_to=datetime.date(2026, 3, 1),
-        ),
-        RowFilter(tenant_id=org_a.tenant_id, date_from=datetime.date(2030, 1, 1)),  # "[]\n"
-    ]
-    for row_filter in filters:
-        for category_id in CATEGORY_IDS:
-            stream = io.BytesIO()
-            rows = source.copy_json_to(
-                category_id=category_id, row_filter=row_filter, stream=stream
-            )
-            assert rows == source.count(category_id=category_id, row_filter=row_filter)
-            assert stream.getvalue() == generic_json(source, category_id, row_filter)
-            if not rows:
-                assert stream.getvalue() == b"[]\n"
-
-
-@pytest.mark.postgresql
-def test_copy_json_works_under_query_logging(org_a, customer_data):
-    """DEBUG and query capture put Django's debug wrapper around cursors."""
-    assert connection.vendor == "postgresql", NEEDS_POSTGRESQL
-    source, _category = get_category("leads")
-    row_filter = RowFilter(tenant_id=org_a.tenant_id)
-    stream = io.BytesIO()
-    with CaptureQueriesContext(connection):
-        assert (
-            source.copy_json_to(category_id="leads", row_filter=row_filter, stream=stream)
-            == customer_data.leads
-        )
-    assert stream.getvalue() == generic_json(source, "leads", row_filter)
-
-
-@pytest.mark.postgresql
 def test_the_json_writer_uses_the_fast_path_only_for_a_single_part(
     org_a, customer_data, monkeypatch
 ):
@@ -238,27 +187,6 @@ def test_the_json_writer_uses_the_fast_path_only_for_a_single_part(
     # Exactly the whole file's size still fits in one part.
     assert _write_json(SourceRowReader(row_filter), "leads", max_file_bytes=len(whole)) == whole
     assert calls == [customer_data.leads + len(JSON_TEXTS)]
-
-
-@pytest.mark.postgresql
-def test_a_stream_giving_up_leaves_the_transaction_usable(org_a, monkeypatch):
-    assert connection.vendor == "postgresql", NEEDS_POSTGRESQL
-    import exports.builtin_source.source as source_module
-    from exports.builtin_source.sample_data import generate_sample_data
-
-    counts = generate_sample_data(tenant_id=org_a.tenant_id, leads=5000, seed=4)
-    monkeypatch.setattr(source_module, "COPY_BLOCK_ROWS", 10)
-    source, _category = get_category("journey_insights")
-    row_filter = RowFilter(tenant_id=org_a.tenant_id)
-    with transaction.atomic():
-        with pytest.raises(GivesUp):
-            source.copy_json_to(
-                category_id="journey_insights", row_filter=row_filter, stream=FullStream(500)
-            )
-        assert (
-            source.count(category_id="journey_insights", row_filter=row_filter)
-            == counts.journey_insights
-        )
 
 
 def test_json_records_frame_blocks_as_the_writer_does():

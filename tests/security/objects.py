@@ -261,7 +261,13 @@ def _documents(world, remember, member_a):
         reason="Vendor review",
         rule="manual",
     )
-    remember("documents_staff:access_request_detail", access_request)
+    for name in (
+        "documents_staff:access_request_detail",
+        "documents_staff:access_request_approve",
+        "documents_staff:access_request_reject",
+        "documents_staff:access_request_revoke",
+    ):
+        remember(name, access_request)
     questionnaire = Questionnaire.objects.create(
         requester=member_a,
         organisation=world.org_a,

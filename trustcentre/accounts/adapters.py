@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trustcentre.accounts.mfa import second_factor_redirect
 from trustcentre.lib.client import client_address
+from trustcentre.notifications.services import email_enqueue_rendered
 
 # RFC 5321 4.5.3.1.3: a path is at most 256 octets with its angle brackets.
 EMAIL_MAX_LENGTH = 254
@@ -80,8 +81,6 @@ class AccountAdapter(DefaultAccountAdapter):
         from allauth.core import context as allauth_context
         from django.contrib.sites.shortcuts import get_current_site
         from django.utils.html import strip_tags
-
-        from trustcentre.notifications.services import email_enqueue_rendered
 
         request = allauth_context.request
         full_context = {"request": request, "email": email}

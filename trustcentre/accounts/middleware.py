@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from trustcentre.accounts.mfa import (
     has_confirmed_device,
     url_with_next,
 )
+from trustcentre.lib.api import problem_response
 
 
 class UserTimezoneMiddleware:
@@ -92,15 +92,10 @@ class StaffSecondFactorMiddleware:
         else:
             return None
         if path.startswith("/api/"):
-            return JsonResponse(
-                {
-                    "type": "about:blank",
-                    "title": gettext("Second factor required"),
-                    "status": 403,
-                    "detail": gettext("Sign in with your second factor in the browser first."),
-                },
-                status=403,
-                content_type="application/problem+json",
+            return problem_response(
+                403,
+                gettext("Sign in with your second factor in the browser first."),
+                title=gettext("Second factor required"),
             )
         next_url = request.get_full_path() if request.method == "GET" else None
         return redirect(url_with_next(target, next_url))

@@ -17,6 +17,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext as _
 
@@ -117,6 +118,26 @@ def audit_record(
         event.save(force_insert=True)
     logger.info("audit event appended", extra={"audit_seq": event.seq, "audit_hash": event.hash})
     return event
+
+
+def fields_update_audited(
+    *, obj, values: dict, action: str, actor=None, request=None, now=None, validate: bool = True
+) -> list[str]:
+    """Set `values` on `obj`, save those that changed (with `updated_at`, after `full_clean()`
+    when `validate`), and record `action` naming them: the one way an edit form's changes are
+    saved and audited. Call it inside the caller's transaction. Returns the names of the fields
+    that changed; when none did, nothing is saved or recorded."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(obj, name, values[name])
+    obj.updated_at = now or timezone.now()
+    if validate:
+        obj.full_clean()
+    obj.save(update_fields=[*changed, "updated_at"])
+    audit_record(action=action, actor=actor, obj=obj, request=request, details={"fields": changed})
+    return changed
 
 
 # The CSV export of filtered events: requested on the staff page, written by a worker.

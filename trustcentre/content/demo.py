@@ -8,6 +8,17 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from trustcentre.accounts.models import User
+from trustcentre.content.models import (
+    Certification,
+    Control,
+    ControlGroup,
+    FaqCategory,
+    FaqEntry,
+    Overview,
+)
+from trustcentre.documents import services
+from trustcentre.documents.models import Document, DocumentCategory, NdaVersion
 from trustcentre.lib.pdf import html_to_pdf
 
 OVERVIEW = (
@@ -376,18 +387,6 @@ def _pdf(title: str, body: str) -> bytes:
 
 
 def seed(stdout) -> None:
-    from trustcentre.accounts.models import User
-    from trustcentre.content.models import (
-        Certification,
-        Control,
-        ControlGroup,
-        FaqCategory,
-        FaqEntry,
-        Overview,
-    )
-    from trustcentre.documents import services
-    from trustcentre.documents.models import Document, DocumentCategory, NdaVersion
-
     owner = User.objects.filter(email="trust@northwind.example").first()
     provider = settings.PROVIDER_NAME
     if not Overview.objects.exists():

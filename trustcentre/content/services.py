@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trustcentre.audit.services import audit_record
-from trustcentre.content.models import Certification, Control, FaqEntry, next_review_date
+from trustcentre.content.models import Certification, Control, FaqEntry
 from trustcentre.documents import emails
 from trustcentre.documents.models import Document
+from trustcentre.lib.review import next_review_date
 from trustcentre.pages.public_cache import public_content_changed
 
 # kind -> model; the kind appears in URLs of "mark reviewed".

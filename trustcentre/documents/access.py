@@ -18,6 +18,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
 
+from trustcentre.accounts.agreements import agreement_terms
 from trustcentre.accounts.models import Organisation
 from trustcentre.documents.models import (
     GATED_LEVELS,
@@ -34,9 +35,7 @@ Status = AccessRequest.Status
 
 def organisation_has_dpa_in_force(organisation: Organisation | None) -> bool:
     """True only when an executed (countersigned) or uploaded DPA is in force for it."""
-    from dpa.selectors import agreement_in_force
-
-    return agreement_in_force(organisation) is not None
+    return agreement_terms(organisation) is not None
 
 
 def _domain(email: str) -> str:

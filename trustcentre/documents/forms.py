@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from trustcentre.documents.models import (
@@ -9,7 +10,7 @@ from trustcentre.documents.models import (
     NdaAcceptance,
     NdaVersion,
 )
-from trustcentre.documents.services import GRANT_TERMS
+from trustcentre.documents.services._common import grant_terms
 
 
 class LibraryFilterForm(forms.Form):
@@ -74,11 +75,15 @@ class NdaUploadForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    term_days = forms.TypedChoiceField(
-        label=_("Grant length"),
-        coerce=int,
-        choices=[(days, _("%(days)s days") % {"days": days}) for days in GRANT_TERMS],
-    )
+    """The grant length, offered among the usual terms and TRUST_GRANT_DAYS, which it starts at."""
+
+    term_days = forms.TypedChoiceField(label=_("Grant length"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["term_days"]
+        field.choices = [(days, _("%(days)s days") % {"days": days}) for days in grant_terms()]
+        field.initial = settings.TRUST_GRANT_DAYS
 
 
 class ReasonForm(forms.Form):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from trustcentre.content.models import Reviewable
+from trustcentre.lib.review import Reviewable
 
 
 class AccessLevel(models.TextChoices):
@@ -258,6 +258,11 @@ class AccessRequest(models.Model):
 
     def __str__(self):
         return f"{self.email} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        """Still waiting for a decision: staff may approve or reject it."""
+        return self.status == self.Status.PENDING
 
     @property
     def reference(self) -> str:

@@ -17,6 +17,21 @@ urlpatterns = [
         views.nda_register_receipt,
         name="nda_register_receipt",
     ),
+    path(
+        "access-requests/<uuid:public_id>/approve/",
+        views.access_request_approve,
+        name="access_request_approve",
+    ),
+    path(
+        "access-requests/<uuid:public_id>/reject/",
+        views.access_request_reject,
+        name="access_request_reject",
+    ),
+    path(
+        "access-requests/<uuid:public_id>/revoke/",
+        views.access_request_revoke,
+        name="access_request_revoke",
+    ),
     path("nda-uploads/<uuid:public_id>/", views.nda_upload_detail, name="nda_upload_detail"),
     path("nda-uploads/<uuid:public_id>/file/", views.nda_upload_file, name="nda_upload_file"),
     path("nda-versions/", views.nda_version_list, name="nda_version_list"),

@@ -14,13 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trustcentre.accounts.models import User
 from trustcentre.accounts.permissions import staff_role_required
 from trustcentre.documents import services
-from trustcentre.documents.files import read_private
 from trustcentre.documents.forms import (
     AnswerForm,
     ApproveForm,
     DocumentForm,
-    NdaVersionForm,
     NdaRegisterFilterForm,
+    NdaVersionForm,
     ReasonForm,
     StaffRequestFilterForm,
     VersionForm,
@@ -35,7 +34,7 @@ from trustcentre.documents.models import (
     Questionnaire,
 )
 from trustcentre.documents.views_portal import nda_receipt_pdf
-from trustcentre.lib.files import file_response
+from trustcentre.lib.files import file_response, read_private
 
 PER_PAGE = 25
 REVIEWERS = ("legal", "trust_admin")
@@ -140,57 +139,17 @@ def nda_register_receipt(request, public_id):
     )
 
 
-@never_cache
-@staff_role_required(*REVIEWERS)
-@require_http_methods(["GET", "POST"])
-def access_request_detail(request, public_id):
-    access_request = get_object_or_404(
+def _access_request(public_id) -> AccessRequest:
+    return get_object_or_404(
         AccessRequest.objects.select_related("organisation", "requester", "decided_by"),
         public_id=public_id,
     )
+
+
+def _access_request_page(request, access_request, **forms):
+    """The request, its grant and the downloads under it, with the decision forms (bound ones
+    when a decision was refused, to show what to correct)."""
     grant = AccessGrant.objects.filter(access_request=access_request).first()
-    approve_form = ApproveForm(initial={"term_days": 90})
-    reject_form = ReasonForm()
-    revoke_form = ReasonForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "approve":
-                approve_form = ApproveForm(request.POST)
-                if approve_form.is_valid():
-                    services.access_request_approve(
-                        access_request=access_request,
-                        user=request.user,
-                        term_days=approve_form.cleaned_data["term_days"],
-                        request=request,
-                    )
-                    messages.success(request, _("Approved; the requester has been emailed."))
-                    return redirect("documents_staff:access_request_detail", public_id=public_id)
-            elif action == "reject":
-                reject_form = ReasonForm(request.POST)
-                if reject_form.is_valid():
-                    services.access_request_reject(
-                        access_request=access_request,
-                        user=request.user,
-                        reason=reject_form.cleaned_data["reason"],
-                        request=request,
-                    )
-                    messages.success(request, _("Rejected; the requester has been emailed."))
-                    return redirect("documents_staff:access_request_detail", public_id=public_id)
-            elif action == "revoke" and grant is not None:
-                revoke_form = ReasonForm(request.POST)
-                if revoke_form.is_valid():
-                    services.grant_revoke(
-                        grant=grant,
-                        user=request.user,
-                        reason=revoke_form.cleaned_data["reason"],
-                        request=request,
-                    )
-                    messages.success(request, _("Access revoked; the holder has been emailed."))
-                    return redirect("documents_staff:access_request_detail", public_id=public_id)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("documents_staff:access_request_detail", public_id=public_id)
     downloads = (
         DocumentEvent.objects.filter(grant=grant, kind=DocumentEvent.Kind.DOWNLOAD)
         .select_related("document", "version")
@@ -205,9 +164,9 @@ def access_request_detail(request, public_id):
             "access_request": access_request,
             "documents": list(access_request.documents.all()),
             "grant": grant,
-            "approve_form": approve_form,
-            "reject_form": reject_form,
-            "revoke_form": revoke_form,
+            "approve_form": forms.get("approve_form") or ApproveForm(),
+            "reject_form": forms.get("reject_form") or ReasonForm(),
+            "revoke_form": forms.get("revoke_form") or ReasonForm(),
             "downloads": list(downloads),
             "ndas": list(
                 NdaAcceptance.objects.filter(user=access_request.requester).select_related(
@@ -215,6 +174,82 @@ def access_request_detail(request, public_id):
                 )
             ),
         },
+    )
+
+
+def _decided(request, public_id, decide, success: str):
+    """Run a decision; a refusal by the service is shown as an error, never a 500."""
+    try:
+        decide()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("documents_staff:access_request_detail", public_id=public_id)
+
+
+@never_cache
+@staff_role_required(*REVIEWERS)
+@require_GET
+def access_request_detail(request, public_id):
+    return _access_request_page(request, _access_request(public_id))
+
+
+@staff_role_required(*REVIEWERS)
+@require_POST
+def access_request_approve(request, public_id):
+    access_request = _access_request(public_id)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        return _access_request_page(request, access_request, approve_form=form)
+    return _decided(
+        request,
+        public_id,
+        lambda: services.access_request_approve(
+            access_request=access_request,
+            user=request.user,
+            term_days=form.cleaned_data["term_days"],
+            request=request,
+        ),
+        _("Approved; the requester has been emailed."),
+    )
+
+
+@staff_role_required(*REVIEWERS)
+@require_POST
+def access_request_reject(request, public_id):
+    access_request = _access_request(public_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _access_request_page(request, access_request, reject_form=form)
+    return _decided(
+        request,
+        public_id,
+        lambda: services.access_request_reject(
+            access_request=access_request,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        ),
+        _("Rejected; the requester has been emailed."),
+    )
+
+
+@staff_role_required(*REVIEWERS)
+@require_POST
+def access_request_revoke(request, public_id):
+    access_request = _access_request(public_id)
+    grant = get_object_or_404(AccessGrant, access_request=access_request)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _access_request_page(request, access_request, revoke_form=form)
+    return _decided(
+        request,
+        public_id,
+        lambda: services.grant_revoke(
+            grant=grant, user=request.user, reason=form.cleaned_data["reason"], request=request
+        ),
+        _("Access revoked; the holder has been emailed."),
     )
 
 

@@ -48,6 +48,11 @@ class BackgroundJob(models.Model):
     def is_finished(self) -> bool:
         return self.status in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
 
+    @property
+    def is_in_progress(self) -> bool:
+        """Queued or running: its page follows the progress."""
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
     def is_stalled(self, now=None) -> bool:
         now = now or timezone.now()
         limit = timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination as BaseCursorPagination
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -85,15 +86,19 @@ def problem_type_url(slug: str) -> str:
     return f"{settings.SITE_URL}/api/problems/{slug}"
 
 
-def problem(status: int, detail: str, *, code: str | None = None, **members) -> dict:
-    """An RFC 9457 problem document."""
+def problem(
+    status: int, detail: str, *, code: str | None = None, title: str | None = None, **members
+) -> dict:
+    """An RFC 9457 problem document: the one way every part of the portal builds one. `code`
+    names a documented problem type; `title` overrides the status's title."""
     if code in PROBLEM_TYPES:
-        slug, title = PROBLEM_TYPES[code]
+        slug, type_title = PROBLEM_TYPES[code]
         type_ = problem_type_url(slug)
     else:
         type_ = "about:blank"
-        title = STATUS_TITLES.get(status) or HTTPStatus(status).phrase
-    return {"type": type_, "title": str(title), "status": status, "detail": str(detail), **members}
+        type_title = STATUS_TITLES.get(status) or HTTPStatus(status).phrase
+    body = {"type": type_, "title": str(title or type_title), "status": status}
+    return {**body, "detail": str(detail), **members}
 
 
 def _error_code(exc: exceptions.APIException) -> str:
@@ -140,8 +145,19 @@ def problem_details_handler(exc, context):
     return response
 
 
-def problem_response(status: int, detail: str) -> JsonResponse:
-    return JsonResponse(problem(status, detail), status=status, content_type=PROBLEM_CONTENT_TYPE)
+def problem_response(status: int, detail: str, **members) -> JsonResponse:
+    """A problem document as a plain Django response (middleware, error handlers)."""
+    return JsonResponse(
+        problem(status, detail, **members), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+def problem_api_response(status: int, detail: str, **members) -> Response:
+    """A problem document as a DRF response (API views, rendered by DRF like their other
+    answers)."""
+    return Response(
+        problem(status, detail, **members), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
 
 
 def _is_api(request) -> bool:

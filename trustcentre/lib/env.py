@@ -76,13 +76,28 @@ def email_from_url(url: str) -> dict:
         config["EMAIL_FILE_PATH"] = unquote(parts.path)
     if parts.scheme in ("smtp", "smtps"):
         query = parse_qs(parts.query)
+        # The messages name the part at fault, never the whole URL: it may hold a password.
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured(
+                "EMAIL_URL: the port must be a number from 1 to 65535"
+            ) from None
+        tls = query.get("tls", ["0"])[0].strip().lower()
+        if tls not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ImproperlyConfigured(f"EMAIL_URL: tls must be 0 or 1, not {tls!r}")
+        timeout = query.get("timeout", ["20"])[0]
+        if not timeout.isdigit() or not int(timeout):
+            raise ImproperlyConfigured(
+                f"EMAIL_URL: timeout must be a whole number of seconds, not {timeout!r}"
+            )
         config.update(
             EMAIL_HOST=parts.hostname or "localhost",
-            EMAIL_PORT=parts.port or (465 if parts.scheme == "smtps" else 25),
+            EMAIL_PORT=port or (465 if parts.scheme == "smtps" else 25),
             EMAIL_HOST_USER=unquote(parts.username or ""),
             EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
             EMAIL_USE_SSL=parts.scheme == "smtps",
-            EMAIL_USE_TLS=query.get("tls", ["0"])[0] in ("1", "true"),
-            EMAIL_TIMEOUT=int(query.get("timeout", ["20"])[0]),
+            EMAIL_USE_TLS=tls in ("1", "true", "yes", "on"),
+            EMAIL_TIMEOUT=int(timeout),
         )
     return config

@@ -1,8 +1,9 @@
 """Response headers Django does not set itself, and HTTPS for the API."""
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.utils.translation import gettext
+
+from trustcentre.lib.api import problem_response
 
 
 class CrossOriginResourcePolicyMiddleware:
@@ -33,14 +34,9 @@ class ApiRequiresHttpsMiddleware:
             and request.path.startswith(("/api/", "/oauth/"))
             and not request.is_secure()
         ):
-            return JsonResponse(
-                {
-                    "type": "about:blank",
-                    "title": gettext("HTTPS required"),
-                    "status": 403,
-                    "detail": gettext("The API is only served over HTTPS."),
-                },
-                status=403,
-                content_type="application/problem+json",
+            return problem_response(
+                403,
+                gettext("The API is only served over HTTPS."),
+                title=gettext("HTTPS required"),
             )
         return self.get_response(request)

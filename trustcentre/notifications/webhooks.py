@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
+from trustcentre.accounts.models import Membership
+from trustcentre.audit.services import audit_record
 from trustcentre.jobs.queueing import enqueue_after_commit
 from trustcentre.notifications.models import (
     WebhookAttempt,
@@ -36,6 +38,7 @@ from trustcentre.notifications.models import (
     WebhookEvent,
     WebhookMessage,
 )
+from trustcentre.notifications.services import email_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,7 @@ RETRY_SCHEDULE = (
     timedelta(hours=10),
     timedelta(hours=10),
 )
+
 MAX_ATTEMPTS = len(RETRY_SCHEDULE) + 1
 SENDING_TIMEOUT = timedelta(minutes=5)
 ERROR_MAX_LENGTH = 1000
@@ -184,8 +188,6 @@ def webhook_endpoint_create(
     *, organisation, url: str, events: list[str], description: str = "", user=None, request=None
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; returns it with its secret, which is shown once."""
-    from trustcentre.audit.services import audit_record
-
     errors = {}
     try:
         url = validate_webhook_url(url)
@@ -219,8 +221,6 @@ def webhook_endpoint_create(
 
 
 def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, user=None, request=None) -> None:
-    from trustcentre.audit.services import audit_record
-
     with transaction.atomic():
         audit_record(
             action="webhook.endpoint_deleted",
@@ -234,10 +234,6 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, user=None, request=Non
 
 def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> bool:
     """Stop sending to the endpoint and email its organisation's admins, once."""
-    from trustcentre.accounts.models import Membership
-    from trustcentre.audit.services import audit_record
-    from trustcentre.notifications.services import email_enqueue
-
     now = timezone.now()
     with transaction.atomic():
         updated = WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=True).update(

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+from trustcentre.lib import sections
 
 
 def site_follows_site_url(sender, using="default", **kwargs):
@@ -27,9 +30,16 @@ class PagesConfig(AppConfig):
     verbose_name = "Pages"
 
     def ready(self):
-        from trustcentre.pages import todos
+        from trustcentre.pages import todos  # finds each app's todos.py, as admin.py is found
 
         todos.discover()
         post_migrate.connect(
             site_follows_site_url, sender=self, dispatch_uid="pages.site_follows_site_url"
+        )
+        sections.add_workbench(
+            "admin:index",
+            title=_("Administration"),
+            description=_("Django admin for superusers."),
+            roles=("superuser",),
+            order=130,
         )

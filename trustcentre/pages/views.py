@@ -2,19 +2,27 @@
 
 import logging
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
+from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.permissions import staff_required
+from trustcentre.content.models import FaqCategory
+from trustcentre.content.selectors import public_page as public_page_context
 from trustcentre.lib.search import search_query
+from trustcentre.lib.sections import (
+    portal_links_for,
+    public_links,
+    workbench_cards_for,
+    workbench_notes_for,
+)
 from trustcentre.pages import todos
 from trustcentre.pages.public_cache import public_page
 
@@ -25,30 +33,16 @@ logger = logging.getLogger(__name__)
 def home(request):
     """The public trust centre: overview, certifications, controls, FAQ (search and categories),
     documents, and links to the sub-processors, the Data Act register and the rights form."""
-    from trustcentre.content.models import FaqCategory
-    from trustcentre.content.selectors import public_page
-
     q = search_query(request)
     category = None
     faq_slug = search_query(request, "faq")
     if faq_slug:
         category = FaqCategory.objects.filter(slug=faq_slug).first()
-    links = {}
-    for key, url_name in (
-        ("subprocessors", "subprocessors:list"),
-        ("rights_request", "rights_requests:new"),
-        ("data_act", "data_act:register"),
-        ("retention", "retention:schedule"),
-    ):
-        try:
-            links[key] = reverse(url_name)
-        except NoReverseMatch:
-            links[key] = None
-    context = public_page(q=q, category=category)
+    context = public_page_context(q=q, category=category)
     return render(
         request,
         "pages/home.html",
-        {**context, "links": links, "faq_q": q, "faq_category": category},
+        {**context, "links": public_links(), "faq_q": q, "faq_category": category},
     )
 
 
@@ -59,89 +53,9 @@ def after_login(request):
     return redirect("pages:portal_home")
 
 
-# (url name, title, description, who sees it: "all" or "customer", a member of a customer).
-# Apps add their portal pages here; the portal home lists them.
-PORTAL_LINKS = [
-    (
-        "exports:home",
-        _("Exports"),
-        _("Your organisation's data as CSV, JSON or Excel, with a manifest and checksums."),
-        "customer",
-    ),
-    (
-        "documents_portal:access_request_list",
-        _("Document access"),
-        _("Your requests for security documents, the access granted and your NDAs."),
-        "all",
-    ),
-    (
-        "documents_portal:questionnaire_list",
-        _("Security questionnaires"),
-        _("Send us your questionnaire and follow its answer."),
-        "all",
-    ),
-    (
-        "subprocessors_portal:home",
-        _("Sub-processors"),
-        _("Changes to our sub-processors, your subscriptions and your objections."),
-        "all",
-    ),
-    (
-        "rights_requests_portal:referral_list",
-        _("Privacy requests about your data"),
-        _("Data subjects' requests we received about your data: tell us how to handle them."),
-        "customer",
-    ),
-    (
-        "end_of_contract:home",
-        _("Leaving"),
-        _("At the end of the contract: return of your data, switching provider, deletion."),
-        "customer",
-    ),
-    (
-        "dpa_portal:home",
-        _("Data processing agreement"),
-        _("Your DPA: sign it online, see its status and version, download the executed PDF."),
-        "customer",
-    ),
-    (
-        "breaches_portal:notice_list",
-        _("Security notices"),
-        _("Notifications of personal data breaches affecting you, to read and acknowledge."),
-        "customer",
-    ),
-    (
-        "audits_portal:request_list",
-        _("Audits and information requests"),
-        _("Ask us for an audit or for information under your DPA, and follow the answer."),
-        "customer",
-    ),
-    (
-        "notifications:portal_message_list",
-        _("Messages"),
-        _("Every email we sent you, as it was sent."),
-        "all",
-    ),
-]
-
-
-def portal_links_for(memberships) -> list[dict]:
-    from trustcentre.accounts.models import Organisation
-
-    customer = any(
-        m.organisation.kind in (Organisation.Kind.CUSTOMER, Organisation.Kind.FORMER_CUSTOMER)
-        for m in memberships
-    )
+def _organisation_links(memberships) -> list[dict]:
+    """Members and API keys belong to one organisation each; API keys are its admins' only."""
     links = []
-    for url_name, title, description, audience in PORTAL_LINKS:
-        if audience == "customer" and not customer:
-            continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        links.append({"url": url, "title": title, "description": description})
-    # Members and API keys belong to one organisation each; API keys are its admins' only.
     for membership in memberships:
         slug, name = membership.organisation.slug, membership.organisation.name
         links.append(
@@ -168,141 +82,19 @@ def portal_links_for(memberships) -> list[dict]:
 @login_required
 def portal_home(request):
     memberships = list(request.user.memberships.select_related("organisation"))
+    customer = any(
+        m.organisation.kind in (Organisation.Kind.CUSTOMER, Organisation.Kind.FORMER_CUSTOMER)
+        for m in memberships
+    )
     return render(
         request,
         "pages/portal_home.html",
         {
             "memberships": memberships,
             "todos": todos.todos_for(request.user, memberships),
-            "portal_links": portal_links_for(memberships),
+            "portal_links": portal_links_for(customer=customer) + _organisation_links(memberships),
         },
     )
-
-
-# (url name, title, description, roles that see it). Apps add their workbench here.
-WORKBENCHES = [
-    (
-        "staff_organisations:list",
-        _("Organisations"),
-        _("Customers and prospects, their members, domains and contract terms."),
-        ("legal", "trust_admin", "dpo"),
-    ),
-    (
-        "audit:event_list",
-        _("Audit log"),
-        _("Every significant action, hash-chained; filter and export as CSV."),
-        ("legal", "dpo", "trust_admin"),
-    ),
-    (
-        "documents_staff:access_request_list",
-        _("Access requests"),
-        _("Prospects asking for gated documents: review, approve with a grant length, or reject."),
-        ("legal", "trust_admin"),
-    ),
-    (
-        "documents_staff:document_list",
-        _("Documents"),
-        _("The document library: versions, access levels, NDAs and review dates."),
-        ("trust_admin", "legal"),
-    ),
-    (
-        "documents_staff:questionnaire_list",
-        _("Security questionnaires"),
-        _("Questionnaires customers and prospects sent: assign, answer and deliver."),
-        ("legal", "trust_admin"),
-    ),
-    (
-        "content_staff:home",
-        _("Trust centre content"),
-        _("Overview, certifications, controls and FAQ of the public trust centre."),
-        ("trust_admin",),
-    ),
-    (
-        "subprocessors_staff:home",
-        _("Sub-processors"),
-        _("The register, change notices with their objection windows, and objections."),
-        ("legal",),
-    ),
-    (
-        "rights_requests_staff:request_list",
-        _("Rights requests"),
-        _("Data-subject requests with their legal deadlines, verification and fulfilment."),
-        ("dpo",),
-    ),
-    (
-        "end_of_contract_staff:case_list",
-        _("End of contract"),
-        _("Return, switching and deletion cases, their periods, legal holds and certificates."),
-        ("legal",),
-    ),
-    (
-        "dpa_staff:home",
-        _("Data processing agreements"),
-        _("DPA versions, every organisation's signature status, countersignature and reminders."),
-        ("legal",),
-    ),
-    (
-        "data_act_staff:home",
-        _("Data Act register"),
-        _(
-            "What the register states: excluded data, switching, custom exports, measures "
-            "against governmental access; each change a new published version."
-        ),
-        ("legal",),
-    ),
-    (
-        "breaches_staff:incident_list",
-        _("Breach notifications"),
-        _("Incidents, the customers affected, notifications sent and acknowledged."),
-        ("dpo", "legal"),
-    ),
-    (
-        "audits_staff:request_list",
-        _("Audit and information requests"),
-        _("Customers' requests under their DPA: triage, answer or schedule, by the due date."),
-        ("legal",),
-    ),
-    (
-        "sso_staff:home",
-        _("Single sign-on"),
-        _("Organisations' OpenID Connect identity providers and the domains sent to them."),
-        ("trust_admin", "legal"),
-    ),
-    (
-        "retention_staff:rules",
-        _("Retention schedule"),
-        _("The retention periods legal states on the public schedule."),
-        ("legal",),
-    ),
-    ("admin:index", _("Administration"), _("Django admin for superusers."), ("superuser",)),
-]
-
-
-def workbench_cards_for(user) -> list[dict]:
-    cards = []
-    for url_name, title, description, roles in WORKBENCHES:
-        allowed = user.is_superuser or any(role in user.staff_roles for role in roles)
-        if not allowed:
-            continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        cards.append({"url": url, "title": title, "description": description, "name": url_name})
-    return cards
-
-
-def workbench_notes_for(user) -> dict[str, list[str]]:
-    """What needs a decision, by workbench url name: domain apps answer through a
-    `workbench_notes(user)` method on their AppConfig (core never imports them)."""
-    notes: dict[str, list[str]] = {}
-    for app_config in apps.get_app_configs():
-        hook = getattr(app_config, "workbench_notes", None)
-        if hook is None:
-            continue
-        for url_name, texts in hook(user).items():
-            notes.setdefault(url_name, []).extend(texts)
-    return notes
 
 
 @never_cache

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from trustcentre.lib import sections
 
 
 class SsoConfig(AppConfig):
@@ -8,3 +11,13 @@ class SsoConfig(AppConfig):
 
     def ready(self):
         from trustcentre.sso import receivers  # noqa: F401
+
+        sections.add_workbench(
+            "sso_staff:home",
+            title=_("Single sign-on"),
+            description=_(
+                "Organisations' OpenID Connect identity providers and the domains sent to them."
+            ),
+            roles=("trust_admin", "legal"),
+            order=120,
+        )

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import trustcentre.content.models
+import trustcentre.lib.review
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('last_reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='last reviewed at')),
-                ('next_review_on', models.DateField(default=trustcentre.content.models._default_next_review, verbose_name='next review')),
+                ('next_review_on', models.DateField(default=trustcentre.lib.review._default_next_review, verbose_name='next review')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('description', models.TextField(blank=True, verbose_name='description')),

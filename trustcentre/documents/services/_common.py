@@ -9,6 +9,11 @@ from django.core.exceptions import PermissionDenied
 GRANT_TERMS = (30, 90, 180, 365)
 
 
+def grant_terms() -> list[int]:
+    """The grant lengths staff may choose: the usual ones and TRUST_GRANT_DAYS, the default."""
+    return sorted({*GRANT_TERMS, settings.TRUST_GRANT_DAYS})
+
+
 class AccessDenied(PermissionDenied):
     """The download is refused now; `decision.reason` says why."""
 

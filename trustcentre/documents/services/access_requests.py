@@ -22,7 +22,7 @@ from trustcentre.documents.models import (
     AccessLevel,
     AccessRequest,
 )
-from trustcentre.documents.services._common import GRANT_TERMS, _name, grant_expiry
+from trustcentre.documents.services._common import _name, grant_expiry, grant_terms
 
 # Access requests and grants
 
@@ -157,7 +157,7 @@ def _locked_pending(access_request: AccessRequest) -> AccessRequest:
 
 @transaction.atomic
 def access_request_approve(*, access_request, user, term_days: int, request=None) -> AccessGrant:
-    if term_days not in GRANT_TERMS:
+    if term_days not in grant_terms():
         raise ValidationError(_("Choose one of the offered grant lengths."), code="term")
     access_request = _locked_pending(access_request)
     now = timezone.now()

@@ -7,12 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trustcentre.audit.services import audit_record
-from trustcentre.documents.files import check_upload, store_private
 from trustcentre.documents.models import (
     AccessLevel,
     Document,
     DocumentVersion,
 )
+from trustcentre.lib.files import check_upload, store_private
 from trustcentre.pages.public_cache import public_content_changed
 
 # Documents and versions

@@ -11,13 +11,14 @@ from trustcentre.documents.access import (
     download_decision,
     organisation_of,
 )
-from trustcentre.documents.files import read_private, stamp_pdf
+from trustcentre.documents.files import stamp_pdf
 from trustcentre.documents.models import (
     Document,
     DocumentEvent,
     DocumentVersion,
 )
 from trustcentre.documents.services._common import AccessDenied
+from trustcentre.lib.files import read_private
 
 # Views and downloads
 

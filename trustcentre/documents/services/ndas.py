@@ -12,12 +12,12 @@ from trustcentre.audit.services import audit_record, client_ip
 from trustcentre.documents.access import (
     organisation_of,
 )
-from trustcentre.documents.files import check_upload, store_private
 from trustcentre.documents.models import (
     NdaAcceptance,
     NdaVersion,
 )
 from trustcentre.documents.services._common import nda_expiry
+from trustcentre.lib.files import check_upload, store_private
 from trustcentre.pages.public_cache import public_content_changed
 
 # NDAs

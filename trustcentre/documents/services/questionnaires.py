@@ -10,11 +10,11 @@ from trustcentre.documents import emails
 from trustcentre.documents.access import (
     organisation_of,
 )
-from trustcentre.documents.files import check_upload, read_private, store_private
 from trustcentre.documents.models import (
     Questionnaire,
 )
 from trustcentre.documents.services._common import _name
+from trustcentre.lib.files import check_upload, read_private, store_private
 
 # Security questionnaires
 

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
+from trustcentre.content.services import review_reminders_send
+from trustcentre.documents.services import grants_expiry_remind
+
 
 @shared_task
 def send_daily_reminders() -> dict:
-    from trustcentre.content.services import review_reminders_send
-    from trustcentre.documents.services import grants_expiry_remind
-
     return {"grants": grants_expiry_remind(), "reviews": review_reminders_send()}
