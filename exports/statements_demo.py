@@ -12,6 +12,7 @@ from exports.statements_models import (
     SwitchingMethod,
     SwitchingMethodKind,
 )
+from trustcentre.content.models import Control
 
 SWITCHING = [
     (
@@ -206,8 +207,6 @@ CUSTOM_EXPORTS = (
 
 
 def seed(stdout) -> None:
-    from trustcentre.content.models import Control
-
     if RegisterVersion.objects.exists():
         return
     for order, (method, available, limitations, notes) in enumerate(SWITCHING):

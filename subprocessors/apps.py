@@ -30,7 +30,7 @@ class SubprocessorsConfig(AppConfig):
         # Assessments come up for review on the trust centre's cadence, reminded with the rest;
         # imported here because models are not loaded when apps.py is.
         from subprocessors.services.assessments import assessment_reviews_due
-        from trustcentre.content.services import register_review_source
+        from trustcentre.content.services import register_review_source  # see above
 
         register_review_source(assessment_reviews_due)
 

@@ -39,7 +39,7 @@ class AuditsConfig(AppConfig):
         from django.utils.translation import ngettext
 
         from dpa.audits.selectors import open_counts
-        from trustcentre.accounts.permissions import has_staff_role
+        from trustcentre.accounts.permissions import has_staff_role  # models load after apps.py
 
         if not has_staff_role(user, "legal"):
             return {}

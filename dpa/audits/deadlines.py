@@ -26,14 +26,13 @@ Calendar days throughout, never business days: the DPA's period is in days.
 import datetime
 
 from dpa.models import DEFAULT_AUDIT_ANSWER_DAYS
+from dpa.selectors import agreement_in_force
 from trustcentre.lib import periods
 from trustcentre.lib.business_days import Regime, local_day
 
 
 def answer_days_for(organisation) -> int:
     """Days the provider has to answer the organisation: the period of its DPA in force."""
-    from dpa.selectors import agreement_in_force
-
     agreement = agreement_in_force(organisation)
     if agreement is None:
         return DEFAULT_AUDIT_ANSWER_DAYS

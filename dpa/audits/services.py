@@ -22,8 +22,9 @@ from trustcentre.accounts.models import Organisation, User
 from trustcentre.accounts.permissions import has_staff_role, is_organisation_admin
 from trustcentre.audit.services import audit_record
 from trustcentre.documents.access import is_staff_viewer, nda_in_force
-from trustcentre.documents.files import check_upload, read_private, stamp_pdf, store_private
+from trustcentre.documents.files import stamp_pdf
 from trustcentre.documents.services import stamp_lines
+from trustcentre.lib.files import check_upload, read_private, store_private
 from trustcentre.notifications.services import email_enqueue
 
 Status = AuditRequest.Status

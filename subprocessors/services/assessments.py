@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from subprocessors.models import Assessment, AssessmentEvidence, ChangeNotice, SubProcessor
 from trustcentre.audit.services import audit_record
-from trustcentre.content.models import next_review_date
-from trustcentre.documents.files import check_upload, read_private, store_private
-from trustcentre.lib.files import file_response
+from trustcentre.content.services import ReviewItem
+from trustcentre.lib.files import check_upload, file_response, read_private, store_private
+from trustcentre.lib.review import next_review_date
 from trustcentre.lib.signed_links import make_signed_token, read_signed_token
 from trustcentre.pages.public_cache import public_content_changed
 
@@ -260,8 +260,6 @@ def assessment_required_for(notice: ChangeNotice) -> None:
 def assessment_reviews_due(*, today: datetime.date, horizon: datetime.date, owner=None) -> list:
     """For the review cadence: sub-processors in use or proposed whose last assessment's next
     review is overdue or due by the horizon; the assessor is the owner who is reminded."""
-    from trustcentre.content.services import ReviewItem
-
     current = SubProcessor.objects.exclude(status=SubProcessor.Status.RETIRED).values_list(
         "pk", flat=True
     )

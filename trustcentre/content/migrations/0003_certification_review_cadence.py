@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import trustcentre.content.models
+import trustcentre.lib.review
 
 
 class Migration(migrations.Migration):
@@ -35,7 +36,7 @@ class Migration(migrations.Migration):
             model_name="certification",
             name="next_review_on",
             field=models.DateField(
-                default=trustcentre.content.models._default_next_review, verbose_name="next review"
+                default=trustcentre.lib.review._default_next_review, verbose_name="next review"
             ),
         ),
         migrations.AddField(
