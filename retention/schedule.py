@@ -112,7 +112,7 @@ SETTING_PERIODS = (
         "days",
         _("Legal approves the access request"),
         _("The grant expires and the documents can no longer be downloaded"),
-        "trustcentre.documents.tasks.send_daily_reminders",
+        "trustcentre.content.tasks.send_daily_reminders",
     ),
     SettingPeriod(
         "nda_acceptances",
