@@ -16,13 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dpa import selectors, services
 from dpa.body import render_body
 from dpa.documents import annex_snapshot, placeholder_values
-from dpa.downloads import agreement_file_response, download_token, read_download_token
+from dpa.downloads import (
+    DownloadRefused,
+    agreement_file_response,
+    agreement_to_download,
+    download_token,
+)
 from dpa.forms import SignForm
-from dpa.models import Agreement
 from trustcentre.accounts import mfa
 from trustcentre.accounts.permissions import is_organisation_admin
-from trustcentre.audit.services import audit_record
-from trustcentre.lib.signed_links import BadSignature, SignatureExpired
+from trustcentre.lib.signed_links import SignatureExpired
 
 
 def _organisation(request, slug):
@@ -184,35 +187,13 @@ def sign(request, slug):
 @login_required
 @require_GET
 def download(request, slug, token):
-    """The link is a bearer secret: membership is checked again now."""
     try:
-        public_id, owner = read_download_token(token)
+        agreement = agreement_to_download(
+            slug=slug, token=token, user=request.user, request=request
+        )
     except SignatureExpired:
         messages.error(request, _("That download link has expired; here is a fresh one."))
         return redirect("dpa_portal:organisation", slug=slug)
-    except (BadSignature, ValueError):
-        audit_record(
-            action="authz.denied",
-            request=request,
-            object_type="dpa.agreement",
-            details={"reason": "DPA download link tampered with"},
-        )
+    except DownloadRefused:
         raise Http404 from None
-    agreement = (
-        Agreement.objects.select_related("organisation", "version")
-        .filter(public_id=public_id, organisation__slug=slug, status=Agreement.Status.EXECUTED)
-        .first()
-    )
-    if agreement is None:
-        raise Http404
-    member = selectors.dpa_organisations_of(request.user).filter(pk=agreement.organisation_id)
-    if owner != str(request.user.public_id) or not member.exists():
-        audit_record(
-            action="authz.denied",
-            request=request,
-            obj=agreement,
-            organisation=agreement.organisation,
-            details={"reason": "DPA download without access"},
-        )
-        raise Http404
     return agreement_file_response(agreement, request=request)
