@@ -16,13 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dpa import selectors, services
 from dpa.body import render_body
 from dpa.documents import annex_snapshot, placeholder_values
-from dpa.downloads import agreement_file_response, download_token, read_download_token
+from dpa.downloads import (
+    DownloadRefused,
+    agreement_file_response,
+    agreement_to_download,
+    download_token,
+)
 from dpa.forms import SignForm
-from dpa.models import Agreement
 from trustcentre.accounts import mfa
 from trustcentre.accounts.permissions import is_organisation_admin
-from trustcentre.audit.services import audit_record
-from trustcentre.lib.signed_links import BadSignature, SignatureExpired
+from trustcentre.lib.signed_links import SignatureExpired
 
 
 def _organisation(request, slug):
@@ -89,18 +92,6 @@ def _initial(organisation, user) -> dict:
     return initial
 
 
-def _refuse(request, organisation, *, reason: str, message: str) -> None:
-    """Record the refusal as a security event and tell the person; nothing is changed."""
-    audit_record(
-        action="authz.denied",
-        request=request,
-        organisation=organisation,
-        object_type="dpa.agreement",
-        details={"reason": reason},
-    )
-    messages.error(request, message)
-
-
 @never_cache
 @sensitive_post_parameters("code")
 @login_required
@@ -108,36 +99,23 @@ def _refuse(request, organisation, *, reason: str, message: str) -> None:
 def sign(request, slug):
     organisation = _organisation(request, slug)
     user = request.user
-    if not is_organisation_admin(user, organisation):
-        _refuse(
-            request,
-            organisation,
-            reason="DPA signing page, not an admin",
-            message=_("Only an admin of the organisation can sign its DPA; nothing was changed."),
+    try:
+        version = services.agreement_sign_open(
+            organisation=organisation,
+            user=user,
+            request=request,
+            attempt=request.method == "POST",
         )
+    except services.NotAnAdmin as refusal:
+        messages.error(request, refusal.message)
         return render(
             request, "dpa/portal/sign_refused.html", {"organisation": organisation}, status=403
         )
-    version = selectors.latest_published_version()
-    if version is None:
-        messages.info(request, _("No DPA version is published yet."))
+    except services.NothingPublished as refusal:
+        messages.info(request, refusal.message)
         return redirect("dpa_portal:organisation", slug=slug)
-    if not mfa.confirmed_totp_devices(user).exists():
-        if request.method == "POST":
-            audit_record(
-                action="dpa.sign_refused",
-                request=request,
-                organisation=organisation,
-                object_type="dpa.agreement",
-                details={"reason": "sign DPA without a second factor"},
-            )
-        messages.warning(
-            request,
-            _(
-                "Signing the DPA needs a second factor. Set up an authenticator app, then come "
-                "back to sign; nothing was signed yet."
-            ),
-        )
+    except services.NoAuthenticator as refusal:
+        messages.warning(request, refusal.message)
         return redirect(mfa.url_with_next("mfa:setup", request.path))
     form = SignForm(
         request.POST if request.method == "POST" else None,
@@ -150,52 +128,40 @@ def sign(request, slug):
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["organisation"] != organisation.public_id:
-            # The organisation comes from the URL and the membership; a form naming another
-            # one was altered on the way.
-            _refuse(
-                request,
-                organisation,
-                reason="DPA signing form names another organisation",
-                message=_(
-                    "This form was altered: it names another organisation. Nothing was signed."
-                ),
+        try:
+            services.agreement_sign_form_check(
+                organisation=organisation,
+                version=version,
+                organisation_public_id=data["organisation"],
+                version_public_id=data["version"],
+                user=user,
+                request=request,
             )
-            form.add_error(None, _("This form was altered: it names another organisation."))
-            status = 403
-        elif data["version"] != version.public_id:
-            form.add_error(
-                None,
-                _("A newer DPA version was published meanwhile; review it below and sign again."),
+            mfa.verify_second_factor(request=request, user=user, code=data["code"])
+            services.agreement_sign(
+                organisation=organisation,
+                version=version,
+                user=user,
+                parties=data,
+                request=request,
             )
-            status = 409
+        except mfa.SecondFactorRefused as refusal:
+            form.add_error("code", refusal.message)
+        except services.DpaRefused as refusal:
+            if isinstance(refusal, services.FormAltered):
+                messages.error(request, refusal.message)
+            form.add_error(None, refusal.message)
+            status = services.refusal_status(refusal)
         else:
-            try:
-                mfa.verify_second_factor(request=request, user=user, code=data["code"])
-            except mfa.SecondFactorRefused as refusal:
-                form.add_error("code", refusal.message)
-            else:
-                try:
-                    services.agreement_sign(
-                        organisation=organisation,
-                        version=version,
-                        user=user,
-                        parties=data,
-                        request=request,
-                    )
-                except services.DpaRefused as refusal:
-                    form.add_error(None, refusal.message)
-                    status = 403 if isinstance(refusal, services.NotAllowed) else 409
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "You signed version %(number)s of the DPA. We will countersign it; "
-                            "the executed PDF will then be here."
-                        )
-                        % {"number": version.number},
-                    )
-                    return redirect("dpa_portal:organisation", slug=slug)
+            messages.success(
+                request,
+                _(
+                    "You signed version %(number)s of the DPA. We will countersign it; "
+                    "the executed PDF will then be here."
+                )
+                % {"number": version.number},
+            )
+            return redirect("dpa_portal:organisation", slug=slug)
     if request.method == "POST" and form.errors and status == 200:
         status = 400
     parties = {
@@ -221,35 +187,13 @@ def sign(request, slug):
 @login_required
 @require_GET
 def download(request, slug, token):
-    """The link is a bearer secret: membership is checked again now."""
     try:
-        public_id, owner = read_download_token(token)
+        agreement = agreement_to_download(
+            slug=slug, token=token, user=request.user, request=request
+        )
     except SignatureExpired:
         messages.error(request, _("That download link has expired; here is a fresh one."))
         return redirect("dpa_portal:organisation", slug=slug)
-    except (BadSignature, ValueError):
-        audit_record(
-            action="authz.denied",
-            request=request,
-            object_type="dpa.agreement",
-            details={"reason": "DPA download link tampered with"},
-        )
+    except DownloadRefused:
         raise Http404 from None
-    agreement = (
-        Agreement.objects.select_related("organisation", "version")
-        .filter(public_id=public_id, organisation__slug=slug, status=Agreement.Status.EXECUTED)
-        .first()
-    )
-    if agreement is None:
-        raise Http404
-    member = selectors.dpa_organisations_of(request.user).filter(pk=agreement.organisation_id)
-    if owner != str(request.user.public_id) or not member.exists():
-        audit_record(
-            action="authz.denied",
-            request=request,
-            obj=agreement,
-            organisation=agreement.organisation,
-            details={"reason": "DPA download without access"},
-        )
-        raise Http404
     return agreement_file_response(agreement, request=request)

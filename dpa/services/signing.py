@@ -13,7 +13,17 @@ from django.utils.translation import gettext as _
 from dpa.documents import annex_snapshot, document_html, sha256_hex
 from dpa.models import Agreement, DpaVersion
 from dpa.selectors import admins_of, latest_published_version
-from dpa.services.errors import AlreadyExecuted, DpaRefused, NotAllowed, SecondFactorNeeded
+from dpa.services.errors import (
+    AlreadyExecuted,
+    DpaRefused,
+    FormAltered,
+    NoAuthenticator,
+    NotAllowed,
+    NotAnAdmin,
+    NothingPublished,
+    SecondFactorNeeded,
+    VersionChanged,
+)
 from trustcentre.accounts import mfa
 from trustcentre.accounts.models import Organisation
 from trustcentre.accounts.permissions import has_staff_role, is_organisation_admin
@@ -57,6 +67,57 @@ def second_factor_fresh(request) -> bool:
         and mfa.confirmed_totp_devices(request.user).exists()
         and mfa.recently_verified(request, max_age=SIGNING_STEP_UP_MAX_AGE)
     )
+
+
+def agreement_sign_open(*, organisation: Organisation, user, request, attempt: bool) -> DpaVersion:
+    """The version `user` may sign for `organisation` on the signing page, or the refusal: not
+    an admin (recorded), nothing published, or no authenticator app yet (recorded when they
+    tried to sign, `attempt`, not when they only opened the page)."""
+    if not is_organisation_admin(user, organisation):
+        _denied(
+            user=user,
+            organisation=organisation,
+            request=request,
+            reason="DPA signing page, not an admin",
+        )
+        raise NotAnAdmin()
+    version = latest_published_version()
+    if version is None:
+        raise NothingPublished()
+    if not mfa.confirmed_totp_devices(user).exists():
+        if attempt:
+            _denied(
+                user=user,
+                organisation=organisation,
+                request=request,
+                reason="sign DPA without a second factor",
+                action="dpa.sign_refused",
+            )
+        raise NoAuthenticator()
+    return version
+
+
+def agreement_sign_form_check(
+    *,
+    organisation: Organisation,
+    version: DpaVersion,
+    organisation_public_id,
+    version_public_id,
+    user,
+    request,
+) -> None:
+    """The signing form is for this page's organisation (else it was altered on the way, which
+    is recorded) and for the version published now (else a newer one came meanwhile)."""
+    if organisation_public_id != organisation.public_id:
+        _denied(
+            user=user,
+            organisation=organisation,
+            request=request,
+            reason="DPA signing form names another organisation",
+        )
+        raise FormAltered()
+    if version_public_id != version.public_id:
+        raise VersionChanged()
 
 
 def agreement_sign(

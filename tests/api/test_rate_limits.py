@@ -24,8 +24,21 @@ def clock(throttle_clock):
     return throttle_clock
 
 
-def test_the_limit_is_500_a_minute():
-    assert settings.API_RATE_LIMIT_PER_MINUTE == 500
+def test_a_key_gets_500_requests_a_minute_and_no_more(clock, key_a):
+    request = SimpleNamespace(auth=key_a[0])
+    throttle = throttling.ApiKeyRateThrottle()
+    allowed = [throttle.allow_request(request, None) for _ in range(501)]
+    assert allowed[:500] == [True] * 500
+    assert allowed[500] is False
+    clock.now = WINDOW_START + 60
+    assert throttle.allow_request(request, None) is True
+
+
+def test_the_operator_can_lower_the_limit(clock, key_a, settings):
+    settings.API_RATE_LIMIT_PER_MINUTE = 3
+    request = SimpleNamespace(auth=key_a[0])
+    throttle = throttling.ApiKeyRateThrottle()
+    assert [throttle.allow_request(request, None) for _ in range(4)] == [True, True, True, False]
 
 
 def test_the_501st_request_in_a_minute_is_429_and_other_keys_are_unaffected(

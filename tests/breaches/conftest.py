@@ -6,7 +6,9 @@ import pytest
 from django.utils import timezone
 
 from dpa.breaches import services
+from dpa.models import Agreement
 from tests.conftest import login_with_second_factor
+from tests.dpa.factories import give_dpa
 
 DETECTED = datetime.timedelta(hours=5)
 AWARE = datetime.timedelta(hours=3)
@@ -44,18 +46,17 @@ def dpo_client(client, dpo_user):
 
 
 @pytest.fixture
-def no_notice_contact(monkeypatch):
-    """No notice contact on any DPA, without creating agreements; the real look-up is covered by
-    test_notify.py::test_the_notice_contact_comes_from_the_dpa_in_force."""
-    monkeypatch.setattr("dpa.selectors.notice_contact_for", lambda organisation: None)
+def no_notice_contact(db):
+    """No organisation has a DPA in force, so the real look-up finds no notice contact; the
+    contact a DPA names is covered by test_notify.py (the_notice_contact_comes_from_the_dpa)."""
+    assert not Agreement.objects.in_force().exists()
 
 
 @pytest.fixture
-def notice_contacts(monkeypatch):
-    """Monkeypatched dpa.selectors.notice_contact_for: a mapping slug -> address to fill in."""
-    contacts: dict[str, str] = {}
-    monkeypatch.setattr(
-        "dpa.selectors.notice_contact_for",
-        lambda organisation: contacts.get(organisation.slug),
-    )
-    return contacts
+def notice_contact(db):
+    """Give an organisation a DPA in force naming `address` for notices."""
+
+    def give(organisation, address: str):
+        return give_dpa(organisation, notices_email=address)
+
+    return give

@@ -28,12 +28,12 @@ FOLLOW_UP_TEMPLATE = "breaches/follow_up"
 
 
 @pytest.fixture
-def notified(incident, dpo_user, org_a, org_b, admin_a, admin_b, notice_contacts):
+def notified(incident, dpo_user, org_a, org_b, admin_a, admin_b, notice_contact):
     """The incident notified to acme (two admins and a notice contact) and globex (one admin);
     each has an endpoint listening for follow-ups. The initial notification's emails are in
     the outbox; the tests look at the follow-up's only."""
     add_member(make_user("second-admin@acme.test"), org_a, Membership.Role.ADMIN)
-    notice_contacts.update({"acme": "privacy@acme.test"})
+    notice_contact(org_a, "privacy@acme.test")
     for organisation, url in (
         (org_a, "https://hooks.acme.test/"),
         (org_b, "https://hooks.globex.test/"),

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def notification(
-    incident, dpo_user, org_a, admin_a, notice_contacts, django_capture_on_commit_callbacks
+    incident, dpo_user, org_a, admin_a, no_notice_contact, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         return services.incident_notify(

@@ -43,12 +43,13 @@ def test_exactly_once_across_repeated_sends(
     second_admin_a,
     member_a,
     admin_b,
-    notice_contacts,
+    notice_contact,
     django_capture_on_commit_callbacks,
 ):
-    # Monkeypatched notice contacts: globex's is also an admin's address (in other case), so
-    # it must be de-duplicated; acme's is a separate mailbox.
-    notice_contacts.update({"acme": "privacy@acme.test", "globex": "Admin@Globex.test"})
+    # Globex's notice contact is also an admin's address (in other case), so it must be
+    # de-duplicated; acme's is a separate mailbox.
+    notice_contact(org_a, "privacy@acme.test")
+    notice_contact(org_b, "Admin@Globex.test")
     with django_capture_on_commit_callbacks(execute=True):
         first = services.incident_notify(incident=incident, organisations=[org_a], user=dpo_user)
     # A double click, a retry, and a later send that adds globex and repeats acme.

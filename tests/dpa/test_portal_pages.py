@@ -9,6 +9,7 @@ from dpa.models import Agreement
 from tests.conftest import login_with_second_factor, sign_in_with_password
 from tests.dpa.factories import make_version
 from tests.dpa.test_executed_pdf import sign_through_the_page
+from trustcentre.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +59,7 @@ def test_a_download_link_made_for_someone_else_is_refused(
     sign_in_with_password(client, member_a)
     assert client.get(link).status_code == 404
     assert client.get(link[:-3] + "xyz/").status_code == 404
+    reasons = AuditEvent.objects.filter(action="authz.denied").values_list(
+        "details__reason", flat=True
+    )
+    assert sorted(reasons) == ["DPA download link tampered with", "DPA download without access"]

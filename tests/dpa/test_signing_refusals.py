@@ -15,6 +15,7 @@ from tests.conftest import (
     make_user,
     sign_in_with_password,
 )
+from tests.dpa.factories import make_version
 from tests.dpa.test_executed_pdf import PARTIES, sign_through_the_page
 from trustcentre.accounts.mfa import VERIFIED_AT_SESSION_KEY
 from trustcentre.accounts.models import Membership
@@ -168,3 +169,20 @@ def test_staff_countersigning_twice_through_the_page_says_why(
     assert "already executed" in page.content.decode()
     agreement.refresh_from_db()
     assert agreement.executed_sha256 == sha
+
+
+def test_a_form_for_a_version_replaced_meanwhile_signs_nothing(admin_client, org_a, version):
+    make_version(summary_of_changes="Breach notice within 24 hours.")
+    response = _post(admin_client, org_a, version, code=authenticator_code(admin_client.device))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "A newer DPA version was published meanwhile" in page
+    assert not Agreement.objects.exists()
+
+
+def test_with_no_version_published_the_signing_page_says_so(admin_client, org_a):
+    response = admin_client.get(reverse("dpa_portal:sign", kwargs={"slug": org_a.slug}))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dpa_portal:organisation", kwargs={"slug": org_a.slug})
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "No DPA version is published yet." in page

@@ -40,8 +40,10 @@ def test_pause_and_resume_move_the_deadline_and_show_in_the_history(
 
 def test_only_uk_gdpr_can_pause(file_request, dpo_user):
     rr = file_request(jurisdiction="eu_gdpr", email="eu@example.org")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Only a UK GDPR request's clock can wait"):
         services.rights_request_pause(rr=rr, reason="ID?", actor=dpo_user)
+    rr.refresh_from_db()
+    assert rr.status == RequestStatus.OPEN
 
 
 def test_extension_once_with_reason_emailed(file_request, dpo_user):
@@ -65,7 +67,7 @@ def test_extension_after_the_first_month_is_refused(file_request, dpo_user, time
 
 def test_opt_out_cannot_be_extended(file_request, dpo_user):
     rr = file_request(type="opt_out", jurisdiction="us_ccpa", email="oo@example.org")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="opt-out of sale or sharing cannot be extended"):
         services.rights_request_extend(rr=rr, reason="x", actor=dpo_user)
 
 
@@ -77,7 +79,7 @@ def test_reject_with_legal_reason(file_request, dpo_user):
     rr.refresh_from_db()
     assert rr.status == RequestStatus.REJECTED and rr.closed_at
     assert "supervisory authority" in last_email("rej@example.org").body_text
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"This request is not open \(it is rejected\)"):
         services.rights_request_complete(rr=rr, outcome="x", actor=dpo_user)
 
 
