@@ -338,6 +338,17 @@ def generate_sample_data(
             _generate(generator, suppression, writer, counts, leads=leads, batch_size=batch_size)
         finally:
             writer.close()  # before the transaction ends, whichever way
+        if connection.vendor == "postgresql":
+            # Statistics of tables that looked empty would have the planner loop over every
+            # row for each subject looked up next in this transaction (seed_demo's requests).
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ANALYZE "
+                    + ", ".join(
+                        connection.ops.quote_name(model._meta.db_table)
+                        for model in (Lead, VisitorProfile, JourneyEvent, OrganisationProfile)
+                    )
+                )
     return counts
 
 
