@@ -57,7 +57,7 @@ class WebhookEndpointForm(forms.Form):
         label=_("Endpoint URL"),
         max_length=500,
         help_text=_("HTTPS, reachable from the internet."),
-        widget=forms.URLInput(attrs={"placeholder": "https://hooks.example.com/trust"}),
+        widget=forms.URLInput(attrs={"placeholder": "https://hooks.acme-retail.eu/trust"}),
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     events = forms.MultipleChoiceField(

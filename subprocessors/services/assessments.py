@@ -275,6 +275,7 @@ def assessment_reviews_due(*, today: datetime.date, horizon: datetime.date, owne
                 obj=assessment,
                 today=today,
                 label=str(_("Sub-processor assessment")),
+                roles=("legal",),
                 url=reverse(
                     "subprocessors_staff:assessment_new",
                     kwargs={"public_id": assessment.subprocessor.public_id},

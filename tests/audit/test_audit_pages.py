@@ -121,7 +121,7 @@ def test_times_are_shown_in_the_viewers_zone(client, legal_user):
     event_at(datetime(2025, 1, 15, 12, 0, tzinfo=UTC), action="test.noon")
 
     page = client.get(LIST, {"action": "test.noon"}).content.decode()
-    assert "2025-01-15 07:00:00" in page
+    assert "15 Jan 2025, 07:00:00 EST" in page
     assert "America/New_York" in page
 
 

@@ -73,7 +73,7 @@ class OrganisationForm(forms.Form):
     email_domains = DomainsField(
         label=_("Email domains"),
         required=False,
-        help_text=_("One per line, e.g. example.com. Free email services are refused."),
+        help_text=_("One per line, e.g. acme-retail.eu. Free email services are refused."),
     )
     allow_domain_join = forms.BooleanField(
         label=_("Let people with a confirmed address at these domains join as members"),

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trustcentre.accounts.permissions import ROLE_LABELS
 from trustcentre.audit.services import audit_record
 from trustcentre.content.models import Certification, Control, FaqEntry
 from trustcentre.documents import emails
@@ -41,6 +42,18 @@ class ReviewItem:
     # done (instead of "mark reviewed").
     label: str = ""
     url: str = ""
+    # The staff roles whose page `url` is (e.g. only legal assesses sub-processors): others
+    # see the item is due but get no link they could not open.
+    roles: tuple[str, ...] = ()
+
+    @property
+    def roles_label(self) -> str:
+        return str(_(" or ")).join(str(ROLE_LABELS.get(role, role)) for role in self.roles)
+
+    def opens_for(self, user) -> bool:
+        return bool(self.url) and (
+            not self.roles or user.is_superuser or bool(set(self.roles) & user.staff_roles)
+        )
 
     @property
     def title(self) -> str:

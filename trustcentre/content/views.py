@@ -67,7 +67,11 @@ def reviews(request):
     return render(
         request,
         "content/staff/reviews.html",
-        {"items": items, "mine": mine, "soon_days": settings.TRUST_REVIEW_DUE_SOON_DAYS},
+        {
+            "rows": [(item, item.opens_for(request.user)) for item in items],
+            "mine": mine,
+            "soon_days": settings.TRUST_REVIEW_DUE_SOON_DAYS,
+        },
     )
 
 

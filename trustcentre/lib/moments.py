@@ -13,6 +13,7 @@ import zoneinfo
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_date, parse_datetime
 
 DAY_FORMAT = "j M Y"
 TIME_FORMAT = "j M Y, H:i T"
@@ -52,5 +53,12 @@ def format_day(value, *, zone=None) -> str:
 
 @register.filter(name="moment", expects_localtime=False)
 def moment_filter(value, arg: str = ""):
-    """`{{ value|moment }}` for a labelled time, `{{ value|moment:"day" }}` for its day."""
+    """`{{ value|moment }}` for a labelled time, `{{ value|moment:"day" }}` for its day.
+    An ISO 8601 string (as documents built for JSON carry them) reads the same as the
+    datetime or date it stands for."""
+    if isinstance(value, str):
+        try:
+            value = parse_datetime(value) or parse_date(value) or value
+        except ValueError:
+            pass
     return format_moment(value, day_only=(arg == "day"))

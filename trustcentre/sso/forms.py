@@ -80,7 +80,7 @@ class IdentityProviderForm(forms.Form):
         max_length=500,
         assume_scheme="https",
         help_text=_(
-            "The identity provider's issuer, e.g. https://login.example.com/realms/acme; its "
+            "The identity provider's issuer, e.g. https://login.acme-retail.eu/realms/acme; its "
             "discovery document is read from /.well-known/openid-configuration under it."
         ),
     )
