@@ -28,8 +28,11 @@ LEGAL_WORKBENCHES = [
     "Sub-processors",
     "End of contract",
     "Data processing agreements",
+    "Data Act register",
     "Breach notifications",
+    "Audit and information requests",
     "Single sign-on",
+    "Retention schedule",
 ]
 
 
